@@ -1,0 +1,78 @@
+/**
+ * The code every polycore worker runs: it reads its boot data, reports
+ * uncaught errors, and runs the calls its parent sends. The parent side never
+ * imports this module.
+ *
+ * @module
+ */
+import { runtime } from "../runtimes/mod.ts";
+import { encodeThrown } from "./_error_codec.ts";
+import { type FromWorker, isBootData, type Outcome, type ToWorker } from "./_protocol.ts";
+import { encodeArgs } from "./_serialize.ts";
+import { runCall } from "./_task_runner.ts";
+
+const context = runtime.workerContext();
+if (!context || !isBootData(context.data)) {
+  throw new Error("lib/_entry.ts is polycore's worker entry: it runs only in workers polycore starts");
+}
+const boot = context.data;
+const parent = context.parent;
+
+function post(message: FromWorker): void {
+  parent.post(message);
+}
+
+/** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
+function postSettled(outcomes: Outcome[]): void {
+  const transfers = outcomes.flatMap((o) => o.ok ? encodeArgs([o.value]).transfer : []);
+  try {
+    parent.post({ tag: "settled", outcomes } satisfies FromWorker, transfers);
+  } catch {
+    post({ tag: "settled", outcomes: outcomes.map(sendable) });
+  }
+}
+
+function sendable(outcome: Outcome): Outcome {
+  try {
+    structuredClone(outcome);
+    return outcome;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const failure = new TypeError(
+      `Cannot send the result of call ${outcome.id} back from the worker, as it cannot be cloned (${reason}): return plain data, typed arrays, Map, Set, Date or errors`,
+    );
+    return { id: outcome.id, ok: false, error: encodeThrown(failure) };
+  }
+}
+
+function reportFatal(error: unknown): void {
+  post({ tag: "fatal", error: encodeThrown(error) });
+  runtime.exit(1);
+}
+
+runtime.onUncaughtError(reportFatal);
+
+async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
+  const outcome = await runCall(message.calls[0]);
+  postSettled([outcome]);
+  if (!outcome.ok) {
+    const error = outcome.error;
+    const text = error.kind === "error" ? error.error.stack : String(error.value);
+    runtime.writeError(`Process ${boot.name}:\n${text}\n`);
+  }
+  runtime.exit(outcome.ok ? 0 : 1);
+}
+
+parent.onMessage((data) => {
+  const message = data as ToWorker;
+  switch (message.tag) {
+    case "run":
+      if (boot.role === "process") void runAsProcess(message);
+      else void Promise.all(message.calls.map(runCall)).then(postSettled);
+      break;
+    case "shutdown":
+      runtime.exit(0);
+  }
+});
+
+post({ tag: "ready" });

@@ -1,0 +1,206 @@
+/**
+ * Arguments on their way into a worker: handles (locks, shared values,
+ * queues, …) become descriptors and come alive again on the other side as the
+ * same object; values marked with {@linkcode transfer} move instead of being
+ * copied; a value that cannot be cloned is reported by argument position.
+ *
+ * @module
+ */
+import type { Transferable } from "../runtimes/types.ts";
+
+/** The method by which an object says how to send it to a worker. */
+export const toDescriptor: unique symbol = Symbol.for("polycore.toDescriptor");
+
+/** What crosses the boundary in place of a handle. */
+export interface HandleDescriptor {
+  /** URL of the module whose import registers {@linkcode HandleDescriptor.type}. */
+  readonly module: string;
+  /** The name the reviver was registered under. */
+  readonly type: string;
+  /** Cloneable state the reviver rebuilds the handle from. */
+  readonly state: unknown;
+  /** Whether the handle needs memory shared with the receiver (a SharedArrayBuffer). */
+  readonly sharesMemory?: boolean;
+}
+
+/** An object that is sent to workers as a live handle rather than a copy. */
+export interface Handle {
+  /** Describes the handle; `transfer` lists ports or buffers to move with it. */
+  [toDescriptor](): { descriptor: HandleDescriptor; transfer?: readonly Transferable[] };
+}
+
+/** Where a handle sat in the arguments, and what it was. */
+export interface HandleSlot {
+  readonly path: readonly (string | number)[];
+  readonly descriptor: HandleDescriptor;
+}
+
+/** Arguments ready to post. */
+export interface EncodedArgs {
+  readonly args: readonly unknown[];
+  readonly handles?: readonly HandleSlot[];
+  readonly transfer: Transferable[];
+}
+
+type Reviver = (state: unknown) => unknown;
+const revivers = new Map<string, Reviver>();
+
+/**
+ * Registers how handles of one type come alive in a worker. Call it at the
+ * top level of the module named in the handle's descriptor.
+ *
+ * @example A handle type
+ * ```ts
+ * import { type Handle, registerHandleType, toDescriptor } from "./_serialize.ts";
+ * class Counter implements Handle {
+ *   constructor(readonly cells: Int32Array) {}
+ *   [toDescriptor]() {
+ *     return { descriptor: { module: import.meta.url, type: "Counter", state: this.cells } };
+ *   }
+ * }
+ * registerHandleType("Counter", (state) => new Counter(state as Int32Array));
+ * ```
+ */
+export function registerHandleType(type: string, revive: Reviver): void {
+  revivers.set(type, revive);
+}
+
+const marked = new WeakSet<object>();
+
+/**
+ * Marks an `ArrayBuffer` (or a typed array's buffer, or a `MessagePort`) to be
+ * moved to the worker instead of copied: zero-copy, and unusable here after.
+ *
+ * @example Move a large buffer to a worker
+ * ```ts
+ * import { transfer } from "./_serialize.ts";
+ * const pixels = transfer(new Uint8Array(1 << 20));
+ * console.log(pixels.length); // 1048576, until it is sent
+ * ```
+ */
+export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(value: T): T {
+  if (value instanceof ArrayBuffer || isMessagePort(value)) marked.add(value);
+  else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) marked.add(value);
+  else {
+    throw new TypeError(
+      `Cannot transfer value as it must be an ArrayBuffer, a typed array over one, or a MessagePort: received ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function isMessagePort(value: unknown): value is MessagePort {
+  return typeof MessagePort === "function" && value instanceof MessagePort;
+}
+
+function isHandle(value: object): value is Handle {
+  return toDescriptor in value;
+}
+
+function isPlainContainer(value: object): value is Record<string, unknown> {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Finds handles and transfers below `value`; returns `value`, or a copy with handles nulled. */
+function scan(
+  value: unknown,
+  path: (string | number)[],
+  slots: HandleSlot[],
+  transfers: Transferable[],
+): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (marked.has(value)) {
+    transfers.push(ArrayBuffer.isView(value) ? value.buffer as ArrayBuffer : value as Transferable);
+    return value;
+  }
+  if (isHandle(value)) {
+    const { descriptor, transfer } = value[toDescriptor]();
+    slots.push({ path: [...path], descriptor });
+    if (transfer) transfers.push(...transfer);
+    return null;
+  }
+  if (!isPlainContainer(value)) return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  for (const key of Object.keys(value)) {
+    const index = Array.isArray(value) ? Number(key) : key;
+    path.push(index);
+    const item = (value as Record<string, unknown>)[key];
+    const replaced = scan(item, path, slots, transfers);
+    path.pop();
+    if (replaced !== item) {
+      copy ??= Array.isArray(value) ? [...value] : { ...value };
+      (copy as Record<string, unknown>)[key] = replaced;
+    }
+  }
+  return copy ?? value;
+}
+
+/** Prepares a call's arguments: handles to descriptors, marked values to the transfer list. */
+export function encodeArgs(args: readonly unknown[]): EncodedArgs {
+  const slots: HandleSlot[] = [];
+  const transfers: Transferable[] = [];
+  let encoded: unknown[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== "object" || arg === null) continue;
+    const replaced = scan(arg, [i], slots, transfers);
+    if (replaced !== arg) (encoded ??= [...args])[i] = replaced;
+  }
+  return {
+    args: encoded ?? args,
+    transfer: transfers,
+    ...(slots.length > 0 ? { handles: slots } : {}),
+  };
+}
+
+/** Brings the handles of received arguments back to life, in place. */
+export async function decodeArgs(
+  args: unknown[],
+  handles: readonly HandleSlot[] | undefined,
+): Promise<unknown[]> {
+  if (!handles) return args;
+  for (const { path, descriptor } of handles) {
+    if (!revivers.has(descriptor.type)) await import(descriptor.module);
+    const revive = revivers.get(descriptor.type);
+    if (!revive) {
+      throw new TypeError(
+        `Cannot revive handle of type '${descriptor.type}': importing ${descriptor.module} did not register it`,
+      );
+    }
+    let target = args as unknown as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+    target[path[path.length - 1]] = revive(descriptor.state);
+  }
+  return args;
+}
+
+/** Handles in `slots` that need shared memory, for backends that have none. */
+export function memorySharingHandles(slots: readonly HandleSlot[] | undefined): HandleSlot[] {
+  return slots?.filter((slot) => slot.descriptor.sharesMemory) ?? [];
+}
+
+/** A short, safe description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value !== "object") return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  const name = Object.getPrototypeOf(value)?.constructor?.name;
+  return name && name !== "Object" ? `an instance of ${name}` : "an object";
+}
+
+/** Finds the first argument that cannot be cloned; -1 when all can. */
+export function findUncloneable(args: readonly unknown[]): { index: number; error?: unknown } {
+  for (let i = 0; i < args.length; i++) {
+    try {
+      structuredClone(args[i]);
+    } catch (error) {
+      return { index: i, error };
+    }
+  }
+  return { index: -1 };
+}

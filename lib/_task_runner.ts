@@ -1,0 +1,80 @@
+/**
+ * The worker side of tasks: turns descriptors back into functions (compiled
+ * once per worker and cached), runs calls and settles them as outcomes.
+ *
+ * @module
+ */
+import { encodeThrown } from "./_error_codec.ts";
+import type { Call, Outcome } from "./_protocol.ts";
+import { decodeArgs } from "./_serialize.ts";
+import type { TaskDescriptor } from "./task.ts";
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const compiled = new Map<number, { fn: AnyFunction; source: string }>();
+const imported = new Map<string, AnyFunction>();
+
+function compile(key: number, name: string, source: string): AnyFunction {
+  const fileName = `polycore-task-${name.replace(/[^\w$]/g, "_")}-${key}.js`;
+  const fn = new Function(`return (${source}\n)\n//# sourceURL=${fileName}`)() as AnyFunction;
+  compiled.set(key, { fn, source });
+  return fn;
+}
+
+async function importTask(url: string, exportName: string): Promise<AnyFunction> {
+  const id = `${url}#${exportName}`;
+  const known = imported.get(id);
+  if (known) return known;
+  const module = await import(url) as Record<string, unknown>;
+  const fn = module[exportName];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `Cannot run module task '${exportName}' as ${url} does not export a function by that name: found ${typeof fn}`,
+    );
+  }
+  imported.set(id, fn as AnyFunction);
+  return fn as AnyFunction;
+}
+
+/** The function a descriptor names. */
+export function resolveTask(task: TaskDescriptor): AnyFunction | Promise<AnyFunction> {
+  if (task.kind === "module") return importTask(task.url, task.exportName);
+  const known = compiled.get(task.key);
+  if (known) return known.fn;
+  if (task.source === undefined) {
+    throw new Error(`polycore internal error: task ${task.key} arrived without its source`);
+  }
+  return compile(task.key, task.name, task.source);
+}
+
+const undefinedVariable = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$/;
+
+/**
+ * A function task that reads a variable from its enclosing scope fails in the
+ * worker with a bare ReferenceError: explain why, and what to do instead.
+ */
+function explainFreeVariable(error: unknown, task: TaskDescriptor): unknown {
+  if (task.kind !== "function" || !(error instanceof ReferenceError)) return error;
+  const match = undefinedVariable.exec(error.message);
+  const variable = match?.[1] ?? match?.[2];
+  const source = compiled.get(task.key)?.source ?? "";
+  if (!variable || !new RegExp(`(^|[^\\w$.])${variable.replace("$", "\\$")}\\b`).test(source)) {
+    return error;
+  }
+  error.message = `'${variable}' is not defined in the worker: task '${task.name}' was shipped ` +
+    `as source and cannot see variables of the scope it was written in. Pass '${variable}' as an ` +
+    `argument, or export the function from a module and run it with fromModule()`;
+  return error;
+}
+
+/** Runs one call and settles it. */
+export async function runCall(call: Call): Promise<Outcome> {
+  try {
+    const fn = await resolveTask(call.task);
+    const args = await decodeArgs(call.args as unknown[], call.handles);
+    const value = await fn(...args);
+    return { id: call.id, ok: true, value };
+  } catch (error) {
+    return { id: call.id, ok: false, error: encodeThrown(explainFreeVariable(error, call.task)) };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Program-wide facts and the backend choice (Python: `multiprocessing.cpu_count()`,
+ * `get_context()`).
+ *
+ * @module
+ */
+import { runtime as adapter } from "../runtimes/mod.ts";
+import type { RuntimeName } from "../runtimes/types.ts";
+import { type Backend, checkBackend } from "./_validate.ts";
+import { Process, type ProcessOptions } from "./process.ts";
+
+/** The runtime polycore runs on. */
+export interface RuntimeInfo {
+  readonly name: RuntimeName;
+  readonly version: string;
+}
+
+/**
+ * The current runtime's name and version.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from "./context.ts";
+ * console.log(`${runtime.name} ${runtime.version}`);
+ * ```
+ */
+export const runtime: RuntimeInfo = Object.freeze({ name: adapter.name, version: adapter.version });
+
+/**
+ * The number of CPUs this program may use (Python: `multiprocessing.cpu_count()`).
+ *
+ * @example
+ * ```ts
+ * import { cpuCount } from "./context.ts";
+ * console.log(cpuCount() >= 1); // true
+ * ```
+ */
+export function cpuCount(): number {
+  return adapter.cpuCount();
+}
+
+/** polycore's API bound to one backend (Python: a multiprocessing context). */
+export interface Context {
+  /** The backend every object made through this context uses. */
+  readonly backend: Backend;
+  /** {@linkcode Process} on this context's backend. */
+  readonly Process: new <A extends unknown[] = unknown[]>(
+    options: Omit<ProcessOptions<A>, "backend">,
+  ) => Process<A>;
+}
+
+const contexts = new Map<Backend, Context>();
+
+/**
+ * The API bound to a backend: `"thread"` (default) or `"process"` (Python:
+ * `multiprocessing.get_context(method)`).
+ *
+ * @example Processes from a context
+ * ```ts
+ * import { getContext } from "./context.ts";
+ * const ctx = getContext("thread");
+ * const p = new ctx.Process({ target: () => {} });
+ * p.start();
+ * await p.join();
+ * console.log(p.exitCode); // 0
+ * ```
+ */
+export function getContext(backend: Backend = "thread"): Context {
+  const checked = checkBackend("get context", backend, "thread");
+  let context = contexts.get(checked);
+  if (!context) {
+    class ContextProcess<A extends unknown[]> extends Process<A> {
+      constructor(options: Omit<ProcessOptions<A>, "backend">) {
+        super({ ...options, backend: checked });
+      }
+    }
+    context = Object.freeze({ backend: checked, Process: ContextProcess });
+    contexts.set(checked, context);
+  }
+  return context;
+}

@@ -1,0 +1,166 @@
+/**
+ * What crosses into a worker as the code to run: a self-contained function
+ * shipped as source, or an export of a module the worker imports (Python
+ * pickles a function by its qualified name).
+ *
+ * @module
+ */
+import { describe } from "./_serialize.ts";
+
+const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
+
+/** Where a module task lives. */
+export interface ModuleTaskLocation {
+  readonly url: string;
+  readonly exportName: string;
+}
+
+/**
+ * A module export usable as a task: typed like the function it names, but
+ * run only in workers.
+ */
+export type ModuleTask<F extends (...args: never[]) => unknown> = F & {
+  readonly [taskRefKey]: ModuleTaskLocation;
+};
+
+/** The typed task references of a module: one per exported function. */
+export type TaskModule<M> = {
+  readonly [K in keyof M as M[K] extends (...args: never[]) => unknown ? K : never]: M[K] extends
+    (...args: never[]) => unknown ? ModuleTask<M[K]> : never;
+};
+
+/** Anything a Process, Pool or executor accepts as work. */
+export type Task<A extends unknown[] = never[], R = unknown> =
+  | ((...args: A) => R)
+  | ModuleTask<(...args: A) => R>;
+
+/**
+ * References the exports of a module as tasks, typed from the module itself.
+ * The worker imports the module (`.ts` included, on every runtime) and calls
+ * the export, so the function may use its module's imports and helpers.
+ *
+ * @example Run a module's export in a worker
+ * ```ts ignore
+ * import { fromModule, Pool } from "polycore";
+ * const tasks = fromModule<typeof import("./tasks.ts")>(new URL("./tasks.ts", import.meta.url));
+ * await using pool = new Pool(2);
+ * console.log(await pool.map(tasks.fib, [20, 21]));
+ * ```
+ *
+ * @param url The module's URL: `new URL("./tasks.ts", import.meta.url)`, or its `href`.
+ * @returns A task reference for each exported function.
+ */
+export function fromModule<M>(url: URL | string): TaskModule<M> {
+  const href = toModuleUrl(url);
+  const cache = new Map<string, ModuleTask<() => unknown>>();
+  return new Proxy({} as TaskModule<M>, {
+    get(_target, key) {
+      if (typeof key !== "string" || key === "then") return undefined;
+      let ref = cache.get(key);
+      if (!ref) {
+        const location: ModuleTaskLocation = { url: href, exportName: key };
+        const run = () => {
+          throw new TypeError(
+            `Cannot call module task '${key}' directly: pass it to a Process, Pool or executor, which runs it in a worker`,
+          );
+        };
+        Object.defineProperty(run, "name", { value: key });
+        Object.defineProperty(run, taskRefKey, { value: location });
+        ref = run as unknown as ModuleTask<() => unknown>;
+        cache.set(key, ref);
+      }
+      return ref;
+    },
+  });
+}
+
+function toModuleUrl(url: URL | string): string {
+  if (url instanceof URL) return url.href;
+  if (typeof url === "string") {
+    try {
+      return new URL(url).href;
+    } catch {
+      throw new TypeError(
+        `Cannot load task module as 'url' must be an absolute URL such as new URL("./tasks.ts", import.meta.url): received ${
+          describe(url)
+        }`,
+      );
+    }
+  }
+  throw new TypeError(
+    `Cannot load task module as 'url' must be a URL or a string: received ${describe(url)}`,
+  );
+}
+
+/** How a task is named to the worker. */
+export type TaskDescriptor =
+  | { readonly kind: "function"; readonly key: number; readonly name: string; readonly source?: string }
+  | { readonly kind: "module"; readonly url: string; readonly exportName: string };
+
+/** A validated task: how to describe it, and its source for workers that have not seen it. */
+export interface TaskSpec {
+  readonly label: string;
+  readonly module?: ModuleTaskLocation;
+  readonly key: number;
+  readonly source: string;
+}
+
+const specs = new WeakMap<object, TaskSpec>();
+const keysBySource = new Map<string, number>();
+
+function reject(action: string, argName: string, why: string): never {
+  throw new TypeError(`Cannot ${action} as '${argName}' ${why}`);
+}
+
+/**
+ * Checks that `value` can run in a worker and describes it. Throws a
+ * `TypeError` naming the argument for anything else.
+ */
+export function toTaskSpec(value: unknown, action: string, argName: string): TaskSpec {
+  if (typeof value !== "function") {
+    reject(action, argName, `must be a function or a task reference: received ${describe(value)}`);
+  }
+  const cached = specs.get(value);
+  if (cached) return cached;
+  const module = (value as Partial<ModuleTask<() => unknown>>)[taskRefKey];
+  const spec = module
+    ? { label: module.exportName, module, key: 0, source: "" }
+    : functionSpec(value, action, argName);
+  specs.set(value, spec);
+  return spec;
+}
+
+function functionSpec(fn: Function, action: string, argName: string): TaskSpec {
+  const source = Function.prototype.toString.call(fn);
+  const label = fn.name || "(anonymous)";
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+    reject(
+      action,
+      argName,
+      `is a built-in or bound function, which has no source to ship: wrap it in an arrow function, e.g. (x) => Math.sqrt(x): received function ${label}`,
+    );
+  }
+  if (/^class\b/.test(source)) {
+    reject(action, argName, `is a class, not a function: received class ${label}`);
+  }
+  try {
+    new Function(`return (${source}\n)`);
+  } catch {
+    reject(
+      action,
+      argName,
+      `is a method (written name() { … }), which cannot be rebuilt from its source: use an arrow function, a function expression, or a module task (fromModule): received method ${label}`,
+    );
+  }
+  let key = keysBySource.get(source);
+  if (key === undefined) keysBySource.set(source, key = keysBySource.size + 1);
+  return { label, key, source };
+}
+
+/** The descriptor for a worker; `withSource` when the worker has not compiled it yet. */
+export function taskDescriptor(spec: TaskSpec, withSource: boolean): TaskDescriptor {
+  if (spec.module) return { kind: "module", url: spec.module.url, exportName: spec.module.exportName };
+  return withSource
+    ? { kind: "function", key: spec.key, name: spec.label, source: spec.source }
+    : { kind: "function", key: spec.key, name: spec.label };
+}

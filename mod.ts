@@ -1,0 +1,39 @@
+/**
+ * polycore: Python's `multiprocessing` for TypeScript, on Node, Deno and Bun,
+ * over worker threads and child processes.
+ *
+ * @example Run a function in a worker
+ * ```ts
+ * import { Process } from "./mod.ts";
+ * const p = new Process({ target: (n: number) => console.log(n * n), args: [7] });
+ * p.start();
+ * await p.join();
+ * ```
+ *
+ * @module
+ */
+export { activeChildren, Process, type ProcessOptions } from "./lib/process.ts";
+export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
+export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
+export { fromModule, type ModuleTask, type Task, type TaskModule } from "./lib/task.ts";
+export {
+  type Handle,
+  type HandleDescriptor,
+  registerHandleType,
+  toDescriptor,
+  transfer,
+} from "./lib/_serialize.ts";
+export { registerErrorClass } from "./lib/_error_codec.ts";
+export type { Backend } from "./lib/_validate.ts";
+export {
+  BrokenBarrierError,
+  CancelledError,
+  PoolTerminatedError,
+  ProcessError,
+  QueueEmptyError,
+  QueueFullError,
+  RemoteError,
+  TimeoutError,
+  WorkerExitedError,
+  type WorkerExitInfo,
+} from "./lib/errors.ts";

@@ -1,0 +1,100 @@
+/**
+ * Worker threads through `node:worker_threads`, the one thread API with exit
+ * codes, `unref()` and contained errors on all three runtimes. Each adapter
+ * builds on it with its own capabilities.
+ *
+ * @module
+ */
+import process from "node:process";
+import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
+import type {
+  MessageEndpoint,
+  ThreadOptions,
+  Transferable,
+  WorkerChannel,
+  WorkerContext,
+} from "./types.ts";
+
+/** Extra `node:worker_threads` options an adapter may add. */
+export interface SpawnTweaks {
+  readonly execArgv?: string[];
+  readonly enforceHeapLimit: boolean;
+}
+
+/** Starts `entry` in a `node:worker_threads` Worker. */
+export function spawnWorkerThread(
+  entry: URL,
+  options: ThreadOptions,
+  tweaks: SpawnTweaks,
+): WorkerChannel {
+  const limits = tweaks.enforceHeapLimit && options.maxHeapMb !== undefined
+    ? { maxOldGenerationSizeMb: options.maxHeapMb }
+    : undefined;
+  const worker = new Worker(entry, {
+    name: options.name,
+    workerData: options.data,
+    ...(tweaks.execArgv ? { execArgv: tweaks.execArgv } : {}),
+    ...(limits ? { resourceLimits: limits } : {}),
+  });
+  // Always listen for errors: an unhandled worker `error` event crashes the parent on Node and Bun.
+  let errorHandler: (error: unknown) => void = () => {};
+  worker.on("error", (error) => errorHandler(error));
+  return {
+    threadId: worker.threadId,
+    post(message: unknown, transfer?: readonly Transferable[]) {
+      worker.postMessage(message, transfer as Transferable[] | undefined);
+    },
+    onMessage(handler) {
+      worker.on("message", handler);
+    },
+    onExit(handler) {
+      worker.once("exit", handler);
+    },
+    onError(handler) {
+      errorHandler = handler;
+    },
+    async terminate() {
+      await worker.terminate();
+    },
+    ref() {
+      worker.ref();
+    },
+    unref() {
+      worker.unref();
+    },
+  };
+}
+
+/** The current worker's view of its parent, or `null` on the main thread. */
+export function currentWorkerContext(): WorkerContext | null {
+  if (isMainThread || parentPort === null) return null;
+  const port = parentPort;
+  const parent: MessageEndpoint = {
+    post(message: unknown, transfer?: readonly Transferable[]) {
+      port.postMessage(message, transfer as Transferable[] | undefined);
+    },
+    onMessage(handler) {
+      port.on("message", handler);
+    },
+  };
+  return { data: workerData, parent, unrefParent: () => port.unref() };
+}
+
+/** The calling thread's id (0 on the main thread). */
+export const currentThreadId: number = threadId;
+
+/** Routes uncaught exceptions and unhandled rejections of this thread to `handler`. */
+export function onUncaught(handler: (error: unknown) => void): void {
+  process.on("uncaughtException", handler);
+  process.on("unhandledRejection", handler);
+}
+
+/** Ends this thread (in a worker) or the program. */
+export function exitThread(code: number): never {
+  process.exit(code);
+}
+
+/** Writes to standard error. */
+export function writeStderr(text: string): void {
+  process.stderr.write(text);
+}

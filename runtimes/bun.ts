@@ -1,0 +1,36 @@
+/**
+ * The Bun adapter (Bun ≥ 1.2).
+ *
+ * @module
+ */
+import os from "node:os";
+import process from "node:process";
+import { bunGlobal } from "./_shims.ts";
+import {
+  currentThreadId,
+  currentWorkerContext,
+  exitThread,
+  onUncaught,
+  spawnWorkerThread,
+  writeStderr,
+} from "./_worker_threads.ts";
+import type { Runtime } from "./types.ts";
+
+/** Bun through its `node:worker_threads`. */
+export function createBunRuntime(): Runtime {
+  return {
+    name: "bun",
+    version: bunGlobal().version,
+    pid: process.pid,
+    threadId: currentThreadId,
+    canTerminateBusyThread: true,
+    // Bun accepts resourceLimits but ignores them.
+    canLimitThreadMemory: false,
+    cpuCount: () => os.availableParallelism(),
+    spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
+    workerContext: currentWorkerContext,
+    onUncaughtError: onUncaught,
+    exit: exitThread,
+    writeError: writeStderr,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The Node adapter (Node ≥ 22).
+ *
+ * @module
+ */
+import os from "node:os";
+import process from "node:process";
+import {
+  currentThreadId,
+  currentWorkerContext,
+  exitThread,
+  onUncaught,
+  spawnWorkerThread,
+  writeStderr,
+} from "./_worker_threads.ts";
+import type { Runtime } from "./types.ts";
+
+/**
+ * `execArgv` for workers on a Node that cannot strip types: an esbuild-based
+ * loader, since workers do not inherit hooks installed with `register()`.
+ */
+function typeScriptExecArgv(): string[] | undefined {
+  const features = process.features as { typescript?: string | false };
+  if (features.typescript) return undefined;
+  const loader = new URL("./node_ts_loader.mjs", import.meta.url).href;
+  return process.execArgv.includes(loader) ? undefined : [...process.execArgv, "--import", loader];
+}
+
+/** Node through `node:worker_threads` and `node:child_process`. */
+export function createNodeRuntime(): Runtime {
+  return {
+    name: "node",
+    version: process.versions.node,
+    pid: process.pid,
+    threadId: currentThreadId,
+    canTerminateBusyThread: true,
+    canLimitThreadMemory: true,
+    cpuCount: () => os.availableParallelism(),
+    spawnThread: (entry, options) =>
+      spawnWorkerThread(entry, options, { execArgv: typeScriptExecArgv(), enforceHeapLimit: true }),
+    workerContext: currentWorkerContext,
+    onUncaughtError: onUncaught,
+    exit: exitThread,
+    writeError: writeStderr,
+  };
+}

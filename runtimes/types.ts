@@ -1,0 +1,84 @@
+/**
+ * The narrow contract every runtime adapter implements. `lib/` talks to the
+ * runtime only through this interface, and asks capabilities, never names.
+ *
+ * @module
+ */
+
+/** The runtimes polycore runs on. */
+export type RuntimeName = "node" | "deno" | "bun";
+
+/** Something a message can carry by transfer instead of by copy. */
+export type Transferable = ArrayBuffer | MessagePort;
+
+/** One end of a message channel: the parent's view of a worker, or a worker's view of its parent. */
+export interface MessageEndpoint {
+  /** Sends a message (structured clone); `transfer` moves buffers and ports. */
+  post(message: unknown, transfer?: readonly Transferable[]): void;
+  /** Sets the single message handler. */
+  onMessage(handler: (message: unknown) => void): void;
+}
+
+/** Options for {@linkcode Runtime.spawnThread}. */
+export interface ThreadOptions {
+  /** Shown in debuggers and error messages. */
+  readonly name: string;
+  /** Delivered to the worker as {@linkcode WorkerContext.data}. */
+  readonly data: unknown;
+  /** Heap limit of the thread in MiB, where the runtime can enforce it. */
+  readonly maxHeapMb?: number;
+}
+
+/** The parent's handle on a spawned worker thread. */
+export interface WorkerChannel extends MessageEndpoint {
+  /** The runtime's thread id of the worker. */
+  readonly threadId: number;
+  /** Called once when the worker stops, with its exit code. */
+  onExit(handler: (code: number) => void): void;
+  /** Called for an error the runtime reports outside any task (load failure, crash). */
+  onError(handler: (error: unknown) => void): void;
+  /** Stops the worker; resolves once it has stopped. */
+  terminate(): Promise<void>;
+  /** Lets the worker keep the program alive (the default). */
+  ref(): void;
+  /** Lets the program exit while the worker runs. */
+  unref(): void;
+}
+
+/** What a worker knows about itself. */
+export interface WorkerContext {
+  /** The `data` given to {@linkcode Runtime.spawnThread}. */
+  readonly data: unknown;
+  /** The channel to the parent. */
+  readonly parent: MessageEndpoint;
+  /** Lets the worker's loop end while the parent channel stays open. */
+  unrefParent(): void;
+}
+
+/** A runtime adapter: the only place that touches Node, Deno or Bun APIs. */
+export interface Runtime {
+  /** Which runtime this is. */
+  readonly name: RuntimeName;
+  /** Its version, e.g. `"24.21.0"`. */
+  readonly version: string;
+  /** The OS process id of this program. */
+  readonly pid: number;
+  /** The thread id of the calling thread (0 on the main thread). */
+  readonly threadId: number;
+  /** Whether `terminate()` stops a thread that is spinning in JavaScript (false on Deno). */
+  readonly canTerminateBusyThread: boolean;
+  /** Whether `maxHeapMb` is enforced for threads. */
+  readonly canLimitThreadMemory: boolean;
+  /** Number of CPUs available to this program. */
+  cpuCount(): number;
+  /** Starts a worker thread running the module at `entry`. */
+  spawnThread(entry: URL, options: ThreadOptions): WorkerChannel;
+  /** The context of the current worker, or `null` on the main thread. */
+  workerContext(): WorkerContext | null;
+  /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
+  onUncaughtError(handler: (error: unknown) => void): void;
+  /** Ends the current thread (in a worker) or program (on the main thread). */
+  exit(code: number): never;
+  /** Writes text to standard error, unbuffered where possible. */
+  writeError(text: string): void;
+}
