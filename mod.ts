@@ -13,6 +13,16 @@
  * @module
  */
 export { activeChildren, Process, type ProcessOptions } from "./lib/process.ts";
+export {
+  type CallOptions,
+  type ImapOptions,
+  type MapOptions,
+  Pool,
+  type PoolOptions,
+} from "./lib/pool.ts";
+export type { PoolStats } from "./lib/_scheduler.ts";
+export type { Percentiles } from "./lib/_stats.ts";
+export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";
 export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
 export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
 export { fromModule, type ModuleTask, type Task, type TaskModule } from "./lib/task.ts";

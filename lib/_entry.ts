@@ -7,13 +7,21 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import { encodeThrown } from "./_error_codec.ts";
-import { type FromWorker, isBootData, type Outcome, type ToWorker } from "./_protocol.ts";
+import {
+  type Call,
+  type FromWorker,
+  isBootData,
+  type Outcome,
+  type ToWorker,
+} from "./_protocol.ts";
 import { encodeArgs } from "./_serialize.ts";
-import { runCall } from "./_task_runner.ts";
+import { invoke, runCall } from "./_task_runner.ts";
 
 const context = runtime.workerContext();
 if (!context || !isBootData(context.data)) {
-  throw new Error("lib/_entry.ts is polycore's worker entry: it runs only in workers polycore starts");
+  throw new Error(
+    "lib/_entry.ts is polycore's worker entry: it runs only in workers polycore starts",
+  );
 }
 const boot = context.data;
 const parent = context.parent;
@@ -23,12 +31,12 @@ function post(message: FromWorker): void {
 }
 
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
-function postSettled(outcomes: Outcome[]): void {
+function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
   const transfers = outcomes.flatMap((o) => o.ok ? encodeArgs([o.value]).transfer : []);
   try {
-    parent.post({ tag: "settled", outcomes } satisfies FromWorker, transfers);
+    parent.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
   } catch {
-    post({ tag: "settled", outcomes: outcomes.map(sendable) });
+    post({ tag: "settled", outcomes: outcomes.map(sendable), elapsedMs });
   }
 }
 
@@ -63,16 +71,42 @@ async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
   runtime.exit(outcome.ok ? 0 : 1);
 }
 
+/** Runs a pool's initializer; on failure the worker reports it and takes no work. */
+async function initialize(): Promise<boolean> {
+  if (!boot.init) return true;
+  try {
+    await invoke(boot.init);
+    return true;
+  } catch (error) {
+    post({ tag: "init-failed", error: encodeThrown(error) });
+    return false;
+  }
+}
+
+async function runBatch(calls: readonly Call[]): Promise<void> {
+  const start = performance.now();
+  const outcomes = calls.length === 1
+    ? [await runCall(calls[0])]
+    : await Promise.all(calls.map(runCall));
+  postSettled(outcomes, performance.now() - start);
+}
+
+const initialized = initialize();
+
 parent.onMessage((data) => {
   const message = data as ToWorker;
   switch (message.tag) {
     case "run":
       if (boot.role === "process") void runAsProcess(message);
-      else void Promise.all(message.calls.map(runCall)).then(postSettled);
+      else {
+        void initialized.then((ok) => {
+          if (ok) void runBatch(message.calls);
+        });
+      }
       break;
     case "shutdown":
       runtime.exit(0);
   }
 });
 
-post({ tag: "ready" });
+void initialized.then((ok) => ok && post({ tag: "ready" }));

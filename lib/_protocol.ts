@@ -22,20 +22,33 @@ export interface BootData {
   readonly name: string;
   readonly daemon: boolean;
   readonly parent: { readonly name: string; readonly pid: number; readonly threadId: number };
+  /** A pool's initializer, run once before the worker's first call. */
+  readonly init?: Invocation;
 }
 
-/** One call of a task. */
-export interface Call {
-  readonly id: number;
+/** A task with its arguments. */
+export interface Invocation {
   readonly task: TaskDescriptor;
   readonly args: readonly unknown[];
   readonly handles?: readonly HandleSlot[];
 }
 
-/** How one call ended. */
+/**
+ * How a call applies its task: once to `args` ("apply"), or to each item of
+ * `args` as the single argument ("map") or as the argument list ("starmap").
+ */
+export type CallMode = "apply" | "map" | "starmap";
+
+/** One call of a task. */
+export interface Call extends Invocation {
+  readonly id: number;
+  readonly mode?: CallMode;
+}
+
+/** How one call ended; `index` is the failing item of a map chunk. */
 export type Outcome =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: Thrown };
+  | { readonly id: number; readonly ok: false; readonly error: Thrown; readonly index?: number };
 
 /** Parent → worker. */
 export type ToWorker =
@@ -45,8 +58,9 @@ export type ToWorker =
 /** Worker → parent. */
 export type FromWorker =
   | { readonly tag: "ready" }
-  | { readonly tag: "settled"; readonly outcomes: readonly Outcome[] }
-  | { readonly tag: "fatal"; readonly error: Thrown };
+  | { readonly tag: "settled"; readonly outcomes: readonly Outcome[]; readonly elapsedMs: number }
+  | { readonly tag: "fatal"; readonly error: Thrown }
+  | { readonly tag: "init-failed"; readonly error: Thrown };
 
 /** Whether `data` is a polycore worker's boot data. */
 export function isBootData(data: unknown): data is BootData {

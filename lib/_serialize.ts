@@ -83,7 +83,9 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(
   else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) marked.add(value);
   else {
     throw new TypeError(
-      `Cannot transfer value as it must be an ArrayBuffer, a typed array over one, or a MessagePort: received ${describe(value)}`,
+      `Cannot transfer value as it must be an ArrayBuffer, a typed array over one, or a MessagePort: received ${
+        describe(value)
+      }`,
     );
   }
   return value;
@@ -184,7 +186,9 @@ export function memorySharingHandles(slots: readonly HandleSlot[] | undefined): 
 /** A short, safe description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  }
   if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value !== "object") return String(value);

@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeThrown } from "./_error_codec.ts";
-import type { Call, Outcome } from "./_protocol.ts";
+import type { Call, Invocation, Outcome } from "./_protocol.ts";
 import { decodeArgs } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
@@ -67,14 +67,58 @@ function explainFreeVariable(error: unknown, task: TaskDescriptor): unknown {
   return error;
 }
 
+/** Runs a task on its arguments, as an initializer or a single call. */
+export async function invoke(invocation: Invocation): Promise<unknown> {
+  const fn = await resolveTask(invocation.task);
+  const args = await decodeArgs(invocation.args as unknown[], invocation.handles);
+  return await fn(...args);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
+/** Applies `fn` to every item of a chunk; `failedAt` tells which item threw. */
+async function runChunk(
+  fn: AnyFunction,
+  items: unknown[],
+  spread: boolean,
+  failedAt: { index: number },
+) {
+  const results = new Array<unknown>(items.length);
+  let pending = false;
+  for (let i = 0; i < items.length; i++) {
+    failedAt.index = i;
+    const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    if (isThenable(value)) pending = true;
+    results[i] = value;
+  }
+  if (!pending) return results;
+  for (let i = 0; i < results.length; i++) {
+    failedAt.index = i;
+    results[i] = await results[i];
+  }
+  return results;
+}
+
 /** Runs one call and settles it. */
 export async function runCall(call: Call): Promise<Outcome> {
+  const failedAt = { index: -1 };
   try {
-    const fn = await resolveTask(call.task);
-    const args = await decodeArgs(call.args as unknown[], call.handles);
-    const value = await fn(...args);
-    return { id: call.id, ok: true, value };
+    if (call.mode === "map" || call.mode === "starmap") {
+      const fn = await resolveTask(call.task);
+      const items = await decodeArgs(call.args as unknown[], call.handles);
+      return {
+        id: call.id,
+        ok: true,
+        value: await runChunk(fn, items, call.mode === "starmap", failedAt),
+      };
+    }
+    return { id: call.id, ok: true, value: await invoke(call) };
   } catch (error) {
-    return { id: call.id, ok: false, error: encodeThrown(explainFreeVariable(error, call.task)) };
+    const encoded = encodeThrown(explainFreeVariable(error, call.task));
+    return failedAt.index >= 0
+      ? { id: call.id, ok: false, error: encoded, index: failedAt.index }
+      : { id: call.id, ok: false, error: encoded };
   }
 }

@@ -32,7 +32,9 @@ export function checkBackend(action: string, value: unknown, fallback: Backend):
 
 /** An optional string. */
 export function checkString(action: string, name: string, value: unknown): string | undefined {
-  if (value !== undefined && typeof value !== "string") invalid(action, name, "must be a string", value);
+  if (value !== undefined && typeof value !== "string") {
+    invalid(action, name, "must be a string", value);
+  }
   return value as string | undefined;
 }
 
@@ -46,7 +48,9 @@ export function checkBoolean(action: string, name: string, value: unknown): bool
 
 /** An optional array (of arguments). */
 export function checkArray(action: string, name: string, value: unknown): unknown[] | undefined {
-  if (value !== undefined && !Array.isArray(value)) invalid(action, name, "must be an array", value);
+  if (value !== undefined && !Array.isArray(value)) {
+    invalid(action, name, "must be an array", value);
+  }
   return value as unknown[] | undefined;
 }
 

@@ -37,7 +37,7 @@ export class ProcessError extends Error {
     for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
       if (proto.constructor?.name === this.name) return true;
     }
-    return (value as Error).name === this.name;
+    return (value as unknown as Error).name === this.name;
   }
 }
 

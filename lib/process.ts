@@ -41,6 +41,7 @@ let created = 0;
 
 const sigterm = 15;
 const sigkill = 9;
+const maxTimerMs = 2 ** 31 - 1;
 
 type State = "initial" | "started" | "closed";
 
@@ -72,6 +73,7 @@ export class Process<A extends unknown[] = unknown[]> {
   #settled = false;
   #signal = 0;
   #exited?: Promise<void>;
+  #joiners = 0;
 
   /** @param options What to run, and how. */
   constructor(options: ProcessOptions<A>) {
@@ -92,7 +94,9 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   set daemon(value: boolean) {
-    if (this.#state !== "initial") throw new ProcessError("Cannot set daemon of a process that has started");
+    if (this.#state !== "initial") {
+      throw new ProcessError("Cannot set daemon of a process that has started");
+    }
     this.#daemon = checkBoolean("set daemon", "daemon", value) ?? false;
   }
 
@@ -138,13 +142,6 @@ export class Process<A extends unknown[] = unknown[]> {
       parent: { name: me.name, pid: me.pid, threadId: me.threadId },
     };
     const channel = runtime.spawnThread(entryUrl, { name: this.name, data: boot });
-    this.#channel = channel;
-    this.#state = "started";
-    this.#exited = new Promise((resolve) => channel.onExit((code) => resolve(this.#onExit(code))));
-    channel.onError((error) => this.#error ??= error);
-    channel.onMessage((message) => this.#onMessage(message as FromWorker));
-    if (this.#daemon) channel.unref();
-    children.add(this as unknown as Process<never[]>);
     const run: ToWorker = {
       tag: "run",
       calls: [{
@@ -157,6 +154,7 @@ export class Process<A extends unknown[] = unknown[]> {
     try {
       channel.post(run, encoded.transfer);
     } catch (error) {
+      // Nothing has started as far as the caller can tell: the process stays unstarted.
       void channel.terminate();
       const { index } = findUncloneable(this.#args);
       const reason = error instanceof Error ? error.message : String(error);
@@ -165,6 +163,13 @@ export class Process<A extends unknown[] = unknown[]> {
         { cause: error },
       );
     }
+    this.#channel = channel;
+    this.#state = "started";
+    this.#exited = new Promise((resolve) => channel.onExit((code) => resolve(this.#onExit(code))));
+    channel.onError((error) => this.#error ??= error);
+    channel.onMessage((message) => this.#onMessage(message as FromWorker));
+    if (this.#daemon) channel.unref();
+    children.add(this as unknown as Process<never[]>);
   }
 
   #onMessage(message: FromWorker): void {
@@ -183,7 +188,10 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   #onExit(code: number): void {
-    this.#exitCode = this.#signal && !this.#settled ? -this.#signal : code;
+    // A worker that died of an uncaught error may still exit 0 (Bun does, for errors raised
+    // in event handlers): an exit without a result but with an error is a crash.
+    const crashed = code === 0 && !this.#settled && this.#error !== undefined;
+    this.#exitCode = this.#signal && !this.#settled ? -this.#signal : crashed ? 1 : code;
     children.delete(this as unknown as Process<never[]>);
   }
 
@@ -195,13 +203,20 @@ export class Process<A extends unknown[] = unknown[]> {
     const timeout = checkTimeout("join process", "timeoutMs", timeoutMs);
     this.#checkOpen("join");
     if (!this.#exited) throw new ProcessError("Cannot join a process that has not been started");
-    if (timeout === undefined) return await this.#exited;
+    // A daemon's worker does not keep the program alive, but waiting for it must.
+    if (this.#joiners++ === 0 && this.#daemon) this.#channel?.ref();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.#exited,
-      new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
-    ]);
-    clearTimeout(timer);
+    try {
+      // Timers cannot wait longer than 2^31 - 1 ms (Node fires at once instead): wait for the end.
+      if (timeout === undefined || timeout > maxTimerMs) return await this.#exited;
+      await Promise.race([
+        this.#exited,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, timeout)),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (--this.#joiners === 0 && this.#daemon && this.#exitCode === null) this.#channel?.unref();
+    }
   }
 
   /** Whether it has started and not yet ended (Python: `Process.is_alive()`). */

@@ -94,7 +94,12 @@ function toModuleUrl(url: URL | string): string {
 
 /** How a task is named to the worker. */
 export type TaskDescriptor =
-  | { readonly kind: "function"; readonly key: number; readonly name: string; readonly source?: string }
+  | {
+    readonly kind: "function";
+    readonly key: number;
+    readonly name: string;
+    readonly source?: string;
+  }
   | { readonly kind: "module"; readonly url: string; readonly exportName: string };
 
 /** A validated task: how to describe it, and its source for workers that have not seen it. */
@@ -125,12 +130,12 @@ export function toTaskSpec(value: unknown, action: string, argName: string): Tas
   const module = (value as Partial<ModuleTask<() => unknown>>)[taskRefKey];
   const spec = module
     ? { label: module.exportName, module, key: 0, source: "" }
-    : functionSpec(value, action, argName);
+    : functionSpec(value as (...args: never[]) => unknown, action, argName);
   specs.set(value, spec);
   return spec;
 }
 
-function functionSpec(fn: Function, action: string, argName: string): TaskSpec {
+function functionSpec(fn: (...args: never[]) => unknown, action: string, argName: string): TaskSpec {
   const source = Function.prototype.toString.call(fn);
   const label = fn.name || "(anonymous)";
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
@@ -159,7 +164,9 @@ function functionSpec(fn: Function, action: string, argName: string): TaskSpec {
 
 /** The descriptor for a worker; `withSource` when the worker has not compiled it yet. */
 export function taskDescriptor(spec: TaskSpec, withSource: boolean): TaskDescriptor {
-  if (spec.module) return { kind: "module", url: spec.module.url, exportName: spec.module.exportName };
+  if (spec.module) {
+    return { kind: "module", url: spec.module.url, exportName: spec.module.exportName };
+  }
   return withSource
     ? { kind: "function", key: spec.key, name: spec.label, source: spec.source }
     : { kind: "function", key: spec.key, name: spec.label };

@@ -7,6 +7,9 @@
  */
 import process from "node:process";
 import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
+/** The transfer list type `node:worker_threads` declares. */
+type WorkerTransferList = Parameters<Worker["postMessage"]>[1];
+
 import type {
   MessageEndpoint,
   ThreadOptions,
@@ -42,7 +45,7 @@ export function spawnWorkerThread(
   return {
     threadId: worker.threadId,
     post(message: unknown, transfer?: readonly Transferable[]) {
-      worker.postMessage(message, transfer as Transferable[] | undefined);
+      worker.postMessage(message, transfer as WorkerTransferList);
     },
     onMessage(handler) {
       worker.on("message", handler);
@@ -71,7 +74,7 @@ export function currentWorkerContext(): WorkerContext | null {
   const port = parentPort;
   const parent: MessageEndpoint = {
     post(message: unknown, transfer?: readonly Transferable[]) {
-      port.postMessage(message, transfer as Transferable[] | undefined);
+      port.postMessage(message, transfer as WorkerTransferList);
     },
     onMessage(handler) {
       port.on("message", handler);

@@ -18,7 +18,11 @@ import type { Runtime } from "./types.ts";
 export type * from "./types.ts";
 export { detectRuntime } from "./detect.ts";
 
-const adapters = { node: createNodeRuntime, deno: createDenoRuntime, bun: createBunRuntime } as const;
+const adapters = {
+  node: createNodeRuntime,
+  deno: createDenoRuntime,
+  bun: createBunRuntime,
+} as const;
 
 /** The adapter of the runtime this program runs on. */
 export const runtime: Runtime = adapters[detectRuntime()]();

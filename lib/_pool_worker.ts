@@ -1,0 +1,153 @@
+/**
+ * One worker of a pool, seen from the parent: what it holds, what it has
+ * compiled, how many tasks it has done.
+ *
+ * @module
+ */
+import { runtime } from "../runtimes/mod.ts";
+import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
+import type { Thrown } from "./_error_codec.ts";
+import type { PoolCall } from "./_pool_call.ts";
+import type { BootData, Call, FromWorker, Outcome, ToWorker } from "./_protocol.ts";
+import { findUncloneable } from "./_serialize.ts";
+import { taskDescriptor } from "./task.ts";
+
+/** What a pool hears from its workers. */
+export interface PoolWorkerEvents {
+  onReady(worker: PoolWorker): void;
+  onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void;
+  onInitFailed(worker: PoolWorker, error: Thrown): void;
+  onFatal(worker: PoolWorker, error: Thrown): void;
+  onExit(worker: PoolWorker, code: number): void;
+}
+
+const entryUrl = new URL("./_entry.ts", import.meta.url);
+
+/** A pool's worker and the calls it holds. */
+export class PoolWorker {
+  readonly name: string;
+  readonly #channel: WorkerChannel;
+  readonly #known = new Set<number>();
+  readonly inFlight = new Map<number, PoolCall>();
+  /** Batches sent and not yet settled. */
+  batches = 0;
+  /** Calls settled here, for `maxTasksPerChild`. */
+  completed = 0;
+  ready = false;
+  /** The uncaught error the worker reported before it exited, if any. */
+  fatal?: unknown;
+  /** No new work: it is being recycled or stopped. */
+  retiring = false;
+  #referenced = true;
+
+  constructor(boot: BootData, events: PoolWorkerEvents) {
+    this.name = boot.name;
+    this.#channel = runtime.spawnThread(entryUrl, { name: boot.name, data: boot });
+    this.#channel.onError(() => {});
+    this.#channel.onExit((code) => events.onExit(this, code));
+    this.#channel.onMessage((data) => {
+      const message = data as FromWorker;
+      switch (message.tag) {
+        case "ready":
+          this.ready = true;
+          events.onReady(this);
+          break;
+        case "settled":
+          this.batches--;
+          events.onSettled(this, message.outcomes, message.elapsedMs);
+          break;
+        case "init-failed":
+          events.onInitFailed(this, message.error);
+          break;
+        case "fatal":
+          events.onFatal(this, message.error);
+      }
+    });
+    this.keepAlive(false);
+  }
+
+  /** The worker's thread id. */
+  get threadId(): number {
+    return this.#channel.threadId;
+  }
+
+  /** Lets the worker keep the program alive only while it has work (or is being waited for). */
+  keepAlive(on: boolean): void {
+    if (on === this.#referenced) return;
+    this.#referenced = on;
+    if (on) this.#channel.ref();
+    else this.#channel.unref();
+  }
+
+  /**
+   * Sends calls as one message. Calls that cannot be cloned are returned
+   * (with why) instead of sent; the rest still go.
+   */
+  send(calls: readonly PoolCall[]): { call: PoolCall; error: unknown }[] {
+    const wire = calls.map((call) => this.#toWire(call));
+    try {
+      this.#post(wire, calls.flatMap((c) => c.args.transfer));
+      this.#hold(calls);
+      return [];
+    } catch {
+      const failed: { call: PoolCall; error: unknown }[] = [];
+      const sendable: PoolCall[] = [];
+      for (const call of calls) {
+        const { index, error } = findUncloneable(call.args.args);
+        if (index < 0) sendable.push(call);
+        else failed.push({ call, error: unclonable(call, index, error) });
+      }
+      if (sendable.length > 0) {
+        this.#post(
+          sendable.map((call) => this.#toWire(call)),
+          sendable.flatMap((c) => c.args.transfer),
+        );
+        this.#hold(sendable);
+      }
+      return failed;
+    }
+  }
+
+  #toWire(call: PoolCall): Call {
+    const fresh = call.spec.module === undefined && !this.#known.has(call.spec.key);
+    if (fresh) this.#known.add(call.spec.key);
+    return {
+      id: call.id,
+      task: taskDescriptor(call.spec, fresh),
+      args: call.args.args,
+      ...(call.mode === "apply" ? {} : { mode: call.mode }),
+      ...(call.args.handles ? { handles: call.args.handles } : {}),
+    };
+  }
+
+  #post(calls: Call[], transfer: Transferable[]): void {
+    this.#channel.post({ tag: "run", calls } satisfies ToWorker, transfer);
+    this.batches++;
+  }
+
+  #hold(calls: readonly PoolCall[]): void {
+    for (const call of calls) this.inFlight.set(call.id, call);
+    this.keepAlive(true);
+  }
+
+  /** Asks the worker to exit once idle. */
+  shutdown(): void {
+    this.retiring = true;
+    this.#channel.post({ tag: "shutdown" } satisfies ToWorker);
+  }
+
+  /** Stops the worker now. */
+  terminate(): Promise<void> {
+    this.retiring = true;
+    return this.#channel.terminate();
+  }
+}
+
+function unclonable(call: PoolCall, index: number, error: unknown): TypeError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const what = call.mode === "apply" ? `argument ${index}` : `item ${call.offset + index}`;
+  return new TypeError(
+    `Cannot send ${what} of task '${call.spec.label}' to a worker as it cannot be cloned (${reason}): pass plain data, typed arrays, Map, Set, Date, or a polycore handle`,
+    { cause: error },
+  );
+}

@@ -1,0 +1,435 @@
+/**
+ * `Pool`: a fixed set of workers that run tasks (Python: `multiprocessing.Pool`).
+ *
+ * @module
+ */
+import { runtime } from "../runtimes/mod.ts";
+import { automaticChunksize, collect, streamResults, toChunks } from "./_map.ts";
+import type { CallMode } from "./_protocol.ts";
+import { type CallInit, type PoolStats, Scheduler } from "./_scheduler.ts";
+import { encodeArgs } from "./_serialize.ts";
+import {
+  type Backend,
+  checkArray,
+  checkBackend,
+  checkPositiveInteger,
+  checkTimeout,
+  invalid,
+} from "./_validate.ts";
+import { AsyncResult, type ResultCallbacks } from "./async_result.ts";
+import { PoolTerminatedError, ProcessError } from "./errors.ts";
+import { taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
+
+/** Options of {@linkcode Pool} (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`). */
+export interface PoolOptions {
+  /** Number of workers; `cpuCount()` by default. */
+  readonly processes?: number;
+  /** `"thread"` (default) or `"process"`. */
+  readonly backend?: Backend;
+  /** Runs once in each worker before its first task. */
+  readonly initializer?: (...args: never[]) => unknown;
+  /** Arguments of `initializer`; handles arrive live. */
+  readonly initargs?: readonly unknown[];
+  /** Replace a worker after it has run this many tasks (a map chunk counts as one). */
+  readonly maxTasksPerChild?: number;
+  /** Default time limit of each task; a task over it rejects with `TimeoutError` and its worker is replaced. */
+  readonly taskTimeoutMs?: number;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborting rejects the call with the signal's reason; a running task's worker is replaced. */
+  readonly signal?: AbortSignal;
+  /** Time limit of the task (of each chunk, for maps). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `map` and `starmap`. */
+export interface MapOptions extends CallOptions {
+  /** Items per task; by default `ceil(length / (4 × workers))`, as in Python. */
+  readonly chunksize?: number;
+}
+
+/** Options of `imap` and `imapUnordered`. */
+export interface ImapOptions {
+  /** Items per task; by default sized from the measured cost per item. */
+  readonly chunksize?: number;
+  /** Chunks in flight at most (memory stays bounded); `4 × workers` by default. */
+  readonly buffersize?: number;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+type Fn<A extends unknown[], R> = (...args: A) => R;
+type Input<T> = Iterable<T> | AsyncIterable<T>;
+
+let pools = 0;
+
+/**
+ * A pool of workers (Python: `multiprocessing.Pool`). `await using` it, or
+ * call `terminate()`: disposal terminates, rejecting pending tasks with
+ * `PoolTerminatedError`. Idle workers never keep the program alive.
+ *
+ * @example Square numbers on every core
+ * ```ts
+ * import { Pool } from "./pool.ts";
+ * await using pool = new Pool(2);
+ * console.log(await pool.map((n: number) => n * n, [1, 2, 3])); // [1, 4, 9]
+ * ```
+ */
+export class Pool {
+  readonly #scheduler: Scheduler;
+
+  /** @param options A number of workers, or options. */
+  constructor(options?: number | PoolOptions) {
+    const action = "create pool";
+    const opts: PoolOptions = typeof options === "number" || options === undefined
+      ? { processes: options }
+      : options;
+    if (typeof opts !== "object" || opts === null) {
+      invalid(action, "options", "must be a number of processes or an options object", options);
+    }
+    const processes = checkPositiveInteger(action, "processes", opts.processes) ??
+      runtime.cpuCount();
+    const backend = checkBackend(action, opts.backend, "thread");
+    if (backend === "process") {
+      throw new ProcessError("The process backend is not available yet: use backend 'thread'");
+    }
+    const initializer = opts.initializer === undefined
+      ? undefined
+      : toTaskSpec(opts.initializer, action, "initializer");
+    const initargs = checkArray(action, "initargs", opts.initargs) ?? [];
+    const encoded = encodeArgs(initargs);
+    this.#scheduler = new Scheduler({
+      workers: processes,
+      maxTasksPerChild: checkPositiveInteger(action, "maxTasksPerChild", opts.maxTasksPerChild),
+      taskTimeoutMs: checkTimeout(action, "taskTimeoutMs", opts.taskTimeoutMs),
+      namePrefix: `PoolWorker${++pools > 1 ? pools : ""}`,
+      ...(initializer
+        ? {
+          init: {
+            task: taskDescriptor(initializer, true),
+            args: encoded.args,
+            ...(encoded.handles ? { handles: encoded.handles } : {}),
+          },
+        }
+        : {}),
+    });
+  }
+
+  /** Number of workers. */
+  get processes(): number {
+    return this.#scheduler.size;
+  }
+
+  #check(action: string): void {
+    const refusal = this.#scheduler.refusal;
+    if (refusal === undefined) return;
+    const message = `Cannot ${action} as the pool is not running: ${refusal}`;
+    throw this.#scheduler.failure !== undefined
+      ? new ProcessError(message, { cause: this.#scheduler.failure })
+      : new PoolTerminatedError(message);
+  }
+
+  #submit(
+    spec: TaskSpec,
+    mode: CallMode,
+    args: readonly unknown[],
+    offset: number,
+    options: CallOptions,
+  ): { promise: Promise<unknown>; cancel(): void } {
+    let call: ReturnType<Scheduler["submit"]> | undefined;
+    const promise = new Promise<unknown>((resolve, reject) => {
+      const init: CallInit = {
+        spec,
+        mode,
+        args: encodeArgs(args),
+        items: mode === "apply" ? 1 : args.length,
+        offset,
+        resolve,
+        reject,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      };
+      call = this.#scheduler.submit(init);
+    });
+    return {
+      promise,
+      cancel: () =>
+        this.#scheduler.cancel(call!, new PoolTerminatedError("The task was withdrawn")),
+    };
+  }
+
+  #callOptions(action: string, options: CallOptions | undefined): CallOptions {
+    if (options === undefined) return {};
+    if (typeof options !== "object" || options === null) {
+      invalid(action, "options", "must be an object", options);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      invalid(action, "signal", "must be an AbortSignal", options.signal);
+    }
+    checkTimeout(action, "timeoutMs", options.timeoutMs);
+    return options;
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker and resolves to its result (Python: `Pool.apply`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(1);
+   * console.log(await pool.apply((a: number, b: number) => a + b, [2, 3])); // 5
+   * ```
+   */
+  apply<A extends unknown[], R>(
+    fn: Fn<A, R>,
+    args?: A,
+    options?: CallOptions,
+  ): Promise<Awaited<R>> {
+    const action = "apply task";
+    const spec = toTaskSpec(fn, action, "fn");
+    const list = checkArray(action, "args", args) ?? [];
+    const opts = this.#callOptions(action, options);
+    this.#check(action);
+    return this.#submit(spec, "apply", list, 0, opts).promise as Promise<Awaited<R>>;
+  }
+
+  /**
+   * Like `apply`, returning an {@linkcode AsyncResult} (Python: `Pool.apply_async`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(1);
+   * const result = pool.applyAsync((x: number) => x * 2, [21], { callback: (v) => console.log(v) });
+   * console.log(await result.get()); // 42
+   * ```
+   */
+  applyAsync<A extends unknown[], R>(
+    fn: Fn<A, R>,
+    args?: A,
+    options?: CallOptions & ResultCallbacks<Awaited<R>>,
+  ): AsyncResult<Awaited<R>> {
+    return new AsyncResult(this.apply(fn, args, options), options);
+  }
+
+  async #map(
+    action: string,
+    spec: TaskSpec,
+    mode: CallMode,
+    input: Input<unknown>,
+    options: MapOptions,
+  ): Promise<unknown[]> {
+    this.#check(action);
+    const items = await collect(input);
+    const size = checkPositiveInteger(action, "chunksize", options.chunksize) ??
+      automaticChunksize(items.length, this.processes);
+    let offset = 0;
+    const chunks = toChunks(items, size).map((chunk) => {
+      const submitted = this.#submit(spec, mode, chunk, offset, options);
+      offset += chunk.length;
+      return submitted;
+    });
+    try {
+      const results = await Promise.all(chunks.map((c) => c.promise)) as unknown[][];
+      return results.flat(1);
+    } catch (error) {
+      for (const chunk of chunks) chunk.cancel();
+      throw error;
+    }
+  }
+
+  #checkInput(action: string, input: unknown): void {
+    const ok = typeof input === "object" && input !== null &&
+      (Symbol.iterator in input || Symbol.asyncIterator in input);
+    if (!ok && typeof input !== "string") {
+      invalid(action, "iterable", "must be an iterable or async iterable", input);
+    }
+  }
+
+  /**
+   * Applies `fn` to every item, in chunks, resolving to the results in input
+   * order (Python: `Pool.map`). Sync and async iterables are accepted.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * console.log(await pool.map((n: number) => n + 1, [1, 2, 3], { chunksize: 2 })); // [2, 3, 4]
+   * ```
+   */
+  map<T, R>(fn: Fn<[T], R>, iterable: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
+    const action = "map task";
+    const spec = toTaskSpec(fn, action, "fn");
+    this.#checkInput(action, iterable);
+    const opts = this.#callOptions(action, options);
+    return this.#map(action, spec, "map", iterable, opts) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Like `map`, with each item spread as the arguments (Python: `Pool.starmap`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * console.log(await pool.starmap((a: number, b: number) => a * b, [[2, 3], [4, 5]])); // [6, 20]
+   * ```
+   */
+  starmap<A extends unknown[], R>(
+    fn: Fn<A, R>,
+    iterable: Input<A>,
+    options?: MapOptions,
+  ): Promise<Awaited<R>[]> {
+    const action = "starmap task";
+    const spec = toTaskSpec(fn, action, "fn");
+    this.#checkInput(action, iterable);
+    const opts = this.#callOptions(action, options);
+    return this.#map(action, spec, "starmap", iterable, opts) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Like `map`, returning an {@linkcode AsyncResult} (Python: `Pool.map_async`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * const result = pool.mapAsync((n: number) => n * n, [1, 2, 3]);
+   * await result.wait();
+   * console.log(await result.get()); // [1, 4, 9]
+   * ```
+   */
+  mapAsync<T, R>(
+    fn: Fn<[T], R>,
+    iterable: Input<T>,
+    options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    return new AsyncResult(this.map(fn, iterable, options), options);
+  }
+
+  /**
+   * Like `starmap`, returning an {@linkcode AsyncResult} (Python: `Pool.starmap_async`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * console.log(await pool.starmapAsync((a: number, b: number) => a - b, [[5, 1]]).get()); // [4]
+   * ```
+   */
+  starmapAsync<A extends unknown[], R>(
+    fn: Fn<A, R>,
+    iterable: Input<A>,
+    options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    return new AsyncResult(this.starmap(fn, iterable, options), options);
+  }
+
+  #stream(
+    action: string,
+    fn: unknown,
+    iterable: unknown,
+    options: ImapOptions | undefined,
+    ordered: boolean,
+  ): AsyncGenerator<unknown, void, undefined> {
+    const spec = toTaskSpec(fn, action, "fn");
+    this.#checkInput(action, iterable);
+    const opts = this.#callOptions(action, options) as ImapOptions;
+    const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
+    const buffersize = checkPositiveInteger(action, "buffersize", opts.buffersize) ??
+      4 * this.processes;
+    this.#check(action);
+    const runner = {
+      submit: (items: unknown[], offset: number) => {
+        const { promise, cancel } = this.#submit(spec, "map", items, offset, opts);
+        return { promise: promise as Promise<unknown[]>, cancel };
+      },
+      estimateMs: () => this.#scheduler.estimateMs,
+    };
+    return streamResults(runner, iterable as Input<unknown>, {
+      buffersize,
+      ordered,
+      ...(chunksize ? { chunksize } : {}),
+    });
+  }
+
+  /**
+   * Applies `fn` to each item lazily, yielding results in input order
+   * (Python: `Pool.imap`). At most `buffersize` chunks are in flight, so
+   * memory stays constant over endless inputs; `break` stops submission.
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * for await (const square of pool.imap((n: number) => n * n, [1, 2, 3])) console.log(square);
+   * ```
+   */
+  imap<T, R>(
+    fn: Fn<[T], R>,
+    iterable: Input<T>,
+    options?: ImapOptions,
+  ): AsyncGenerator<Awaited<R>, void, undefined> {
+    return this.#stream("imap task", fn, iterable, options, true) as AsyncGenerator<
+      Awaited<R>,
+      void,
+      undefined
+    >;
+  }
+
+  /**
+   * Like `imap`, yielding results as they complete (Python: `Pool.imap_unordered`).
+   *
+   * @example
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * await using pool = new Pool(2);
+   * const seen: number[] = [];
+   * for await (const n of pool.imapUnordered((n: number) => n, [3, 1, 2])) seen.push(n);
+   * console.log(seen.sort()); // [1, 2, 3]
+   * ```
+   */
+  imapUnordered<T, R>(
+    fn: Fn<[T], R>,
+    iterable: Input<T>,
+    options?: ImapOptions,
+  ): AsyncGenerator<Awaited<R>, void, undefined> {
+    return this.#stream("imap task", fn, iterable, options, false) as AsyncGenerator<
+      Awaited<R>,
+      void,
+      undefined
+    >;
+  }
+
+  /** Stops accepting work; workers exit when the queued work is done (Python: `Pool.close`). */
+  close(): void {
+    this.#scheduler.close();
+  }
+
+  /** Rejects pending work with `PoolTerminatedError` and stops the workers (Python: `Pool.terminate`). */
+  terminate(): Promise<void> {
+    return this.#scheduler.terminate();
+  }
+
+  /** Waits for the workers to exit; call `close()` or `terminate()` first (Python: `Pool.join`). */
+  join(): Promise<void> {
+    if (!this.#scheduler.joinable) {
+      return Promise.reject(
+        new ProcessError("Cannot join a running pool: call close() or terminate() first"),
+      );
+    }
+    return this.#scheduler.join();
+  }
+
+  /** Workers, busy and queued calls, counts, run/wait-time percentiles and utilization. */
+  stats(): PoolStats {
+    return this.#scheduler.stats();
+  }
+
+  /** `await using pool = new Pool()`: terminates the pool. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+}

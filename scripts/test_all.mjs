@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// Runs the one test suite (tests/*_test.ts, node:test + node:assert/strict) on every runtime,
+// one after the other: `deno test`, then `bun test`, then `node --test`. Node runs last because
+// CI reads the summary lines Node prints at the very end.
+//
+// Usage:
+//   node scripts/test_all.mjs                                  every runtime, every test file
+//   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes
+//   node scripts/test_all.mjs tests/pool_test.ts               a subset of files
+//   node scripts/test_all.mjs --timeout-ms 60000 ...           per-runtime time limit
+//
+// Exits 0 when every runtime passed, 1 when any failed (after running all of them), 2 on bad
+// arguments, 130 when interrupted.
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const TESTS_DIR = join(ROOT, "tests");
+const TEST_FILE = /_test\.ts$/;
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const KILL_GRACE_MS = 10 * 1000;
+const IS_WINDOWS = process.platform === "win32";
+// `bun test` fails any test without its own `{ timeout }` after 5 s (Node and Deno set no
+// default), and bun 1.4 does not read `[test] timeout` from bunfig.toml: widen it here.
+const BUN_TEST_TIMEOUT_MS = 120_000;
+
+/** The runtimes in the order they run; Node stays last. */
+const RUNNERS = [
+  { name: "deno", bin: "deno", args: (files) => ["test", "-A", "--no-check", ...files] },
+  {
+    name: "bun",
+    bin: "bun",
+    args: (files) => ["test", "--timeout", String(BUN_TEST_TIMEOUT_MS), ...files],
+  },
+  {
+    name: "node",
+    bin: "node",
+    args: (files) => ["--test", "--test-reporter=spec", ...files],
+  },
+];
+
+function usageError(message) {
+  console.error(`test_all: ${message}`);
+  console.error(
+    "usage: node scripts/test_all.mjs [--runtimes deno,bun,node] [--timeout-ms N] " +
+      "[tests/x_test.ts ...]",
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const known = RUNNERS.map((r) => r.name);
+  let runtimes = known;
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  const files = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= argv.length) usageError(`${flag} expects a value`);
+      return argv[++i];
+    };
+    if (flag === "--runtimes") {
+      runtimes = value().split(",").map((s) => s.trim()).filter(Boolean);
+      const unknown = runtimes.filter((r) => !known.includes(r));
+      if (unknown.length > 0 || runtimes.length === 0) {
+        usageError(`--runtimes expects a list of ${known.join(", ")}: received '${runtimes}'`);
+      }
+    } else if (flag === "--timeout-ms") {
+      timeoutMs = Number(value());
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+        usageError(`--timeout-ms expects a positive integer: received '${timeoutMs}'`);
+      }
+    } else if (flag === "-h" || flag === "--help") {
+      usageError("help requested");
+    } else if (flag.startsWith("-")) {
+      usageError(`unknown option '${flag}'`);
+    } else {
+      files.push(arg);
+    }
+  }
+  return { runtimes, timeoutMs, files };
+}
+
+/** `./tests/x_test.ts`: relative to the repo root, with a `./` so bun treats it as a path. */
+function toRunnerPath(file) {
+  const abs = isAbsolute(file) ? file : resolve(process.cwd(), file);
+  if (!existsSync(abs) || !statSync(abs).isFile()) usageError(`no such test file: ${file}`);
+  const rel = relative(ROOT, abs).split(sep).join("/");
+  if (rel.startsWith("../")) usageError(`test file is outside the repository: ${file}`);
+  return `./${rel}`;
+}
+
+function collectTestFiles() {
+  if (!existsSync(TESTS_DIR)) return [];
+  return readdirSync(TESTS_DIR)
+    .filter((name) => TEST_FILE.test(name) && statSync(join(TESTS_DIR, name)).isFile())
+    .sort()
+    .map((name) => `./tests/${name}`);
+}
+
+/** The binary pinned in node_modules/.bin, else whatever PATH has. */
+function resolveBin(name) {
+  const candidates = IS_WINDOWS ? [`${name}.exe`, `${name}.cmd`] : [name];
+  for (const candidate of candidates) {
+    const local = join(ROOT, "node_modules", ".bin", candidate);
+    if (existsSync(local)) return local;
+  }
+  return name;
+}
+
+function versionOf(bin) {
+  const result = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 30_000 });
+  if (result.error || result.status !== 0) return undefined;
+  const match = /\d+\.\d+\.\d+\S*/.exec(result.stdout);
+  return match ? match[0] : result.stdout.trim().split("\n")[0];
+}
+
+let current = null; // the running child, for signal forwarding
+let interrupted = false;
+
+function killTree(child, signal) {
+  try {
+    // On POSIX the child leads its own process group: take its workers and subprocesses too.
+    if (!IS_WINDOWS && child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch (error) {
+    // ESRCH: the group is already gone, nothing left to kill.
+    if (error.code !== "ESRCH") console.error(`=== test_all: cannot kill ${child.pid}: ${error}`);
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    interrupted = true;
+    console.error(`\n=== test_all: received ${signal}, stopping`);
+    if (current) killTree(current, signal);
+    else process.exit(130);
+  });
+}
+
+/**
+ * Runs one runtime to completion; resolves to a failure description, or null on success.
+ * `quietEnd` skips the closing verdict line so the runner's own summary stays last.
+ */
+function runOne(runner, files, timeoutMs, quietEnd) {
+  const bin = resolveBin(runner.bin);
+  const version = versionOf(bin);
+  const args = runner.args(files);
+  console.log(
+    `\n=== ${runner.name} ${version ?? "(version unknown)"}: ${runner.bin} ${args.join(" ")}`,
+  );
+  if (version === undefined) {
+    console.error(`=== ${runner.name}: cannot run '${bin} --version'; is it installed (npm ci)?`);
+    return Promise.resolve("not runnable");
+  }
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const child = spawn(bin, args, {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: !IS_WINDOWS,
+    });
+    current = child;
+    let timedOut = false;
+    let killTimer;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      console.error(
+        `\n=== ${runner.name}: TIMEOUT after ${timeoutMs} ms, killing the test run (SIGTERM)`,
+      );
+      killTree(child, "SIGTERM");
+      killTimer = setTimeout(() => killTree(child, "SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    }, timeoutMs);
+    let finished = false;
+    const finish = (failure) => {
+      if (finished) return; // 'error' and 'exit' may both fire
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      current = null;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const verdict = failure === null ? "passed" : `FAILED (${failure})`;
+      if (!quietEnd) console.log(`=== ${runner.name}: ${verdict} in ${seconds}s`);
+      resolvePromise(failure);
+    };
+    child.on("error", (error) => finish(`could not start: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      // Reap anything the runner left behind (a hung worker must not outlive its runtime).
+      killTree(child, "SIGKILL");
+      if (timedOut) finish(`timed out after ${timeoutMs} ms`);
+      else if (signal !== null) finish(`killed by ${signal}`);
+      else if (code !== 0) finish(`exit code ${code}`);
+      else finish(null);
+    });
+  });
+}
+
+async function main() {
+  const { runtimes, timeoutMs, files: requested } = parseArgs(process.argv.slice(2));
+  const files = requested.length > 0 ? requested.map(toRunnerPath) : collectTestFiles();
+  if (files.length === 0) {
+    console.error(`test_all: no test files (*_test.ts) found in ${TESTS_DIR}`);
+    process.exit(1);
+  }
+  const failed = [];
+  const selected = RUNNERS.filter((r) => runtimes.includes(r.name));
+  for (const [index, runner] of selected.entries()) {
+    // Nothing is printed after the last runtime's summary unless something failed.
+    const failure = await runOne(runner, files, timeoutMs, index === selected.length - 1);
+    if (interrupted) process.exit(130);
+    if (failure !== null) failed.push(`${runner.name} (${failure})`);
+  }
+  if (failed.length > 0) {
+    console.error(`=== test_all: FAILED on ${failed.join(", ")}`);
+    process.exit(1);
+  }
+}
+
+await main();
