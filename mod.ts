@@ -23,6 +23,13 @@ export {
 export type { PoolStats } from "./lib/_scheduler.ts";
 export type { Percentiles } from "./lib/_stats.ts";
 export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";
+export {
+  type ExecutorMapOptions,
+  type ExecutorOptions,
+  ProcessPoolExecutor,
+} from "./lib/executor.ts";
+export { Future } from "./lib/future.ts";
+export { asCompleted, type ReturnWhen, wait, type WaitResult } from "./lib/as_completed.ts";
 export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
 export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
 export { fromModule, type ModuleTask, type Task, type TaskModule } from "./lib/task.ts";

@@ -14,6 +14,7 @@ import { PoolWorker } from "./_pool_worker.ts";
 import { type BootData, bootTag, type Invocation, type Outcome } from "./_protocol.ts";
 import { type Percentiles, Samples } from "./_stats.ts";
 import { currentProcess } from "./current_process.ts";
+import type { TaskSpec } from "./task.ts";
 import { PoolTerminatedError, ProcessError, TimeoutError, WorkerExitedError } from "./errors.ts";
 
 /** How a scheduler runs its workers. */
@@ -58,7 +59,8 @@ export class Scheduler {
   readonly #workers = new Set<PoolWorker>();
   #state: State = "running";
   #failure?: unknown;
-  #estimateMs?: number;
+  /** Measured run time of one item, per task (ms). */
+  readonly #estimates = new WeakMap<TaskSpec, number>();
   #flushQueued = false;
   #nextId = 1;
   #spawned = 0;
@@ -88,9 +90,9 @@ export class Scheduler {
     return this.#failure;
   }
 
-  /** Estimated run time of one item, once measured (ms). */
-  get estimateMs(): number | undefined {
-    return this.#estimateMs;
+  /** Estimated run time of one item of `spec`, once measured (ms). */
+  estimateMs(spec: TaskSpec): number | undefined {
+    return this.#estimates.get(spec);
   }
 
   /** Number of workers the pool keeps. */
@@ -140,21 +142,22 @@ export class Scheduler {
     this.#flushQueued = false;
     if (this.#state === "terminated" || this.#state === "broken") return;
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring);
-    const estimate = this.#estimateMs;
-    const budget = estimate === undefined
-      ? 1
-      : Math.max(1, Math.min(maxBatchItems, Math.floor(targetBatchMs / Math.max(estimate, 1e-6))));
     for (const maxBatches of [1, 2]) {
       for (const worker of ready) {
         this.#skipDone();
         const head = this.#queue.peek();
         if (!head) return this.#maybeShutdown();
         if (worker.batches >= maxBatches) continue;
+        const estimate = this.#estimates.get(head.spec);
         if (
           maxBatches > 1 && (estimate === undefined || estimate * head.items >= prefetchBelowMs)
         ) {
           continue;
         }
+        const budget = estimate === undefined ? 1 : Math.max(
+          1,
+          Math.min(maxBatchItems, Math.floor(targetBatchMs / Math.max(estimate, 1e-6))),
+        );
         const batch = this.#takeBatch(worker, budget, ready.length);
         if (batch.length > 0) this.#dispatch(worker, batch);
       }
@@ -264,6 +267,7 @@ export class Scheduler {
   #onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void {
     const now = performance.now();
     let items = 0;
+    const specs = new Set<TaskSpec>();
     this.#busyMs += elapsedMs;
     for (const outcome of outcomes) {
       const call = worker.inFlight.get(outcome.id);
@@ -271,15 +275,17 @@ export class Scheduler {
       worker.inFlight.delete(outcome.id);
       worker.completed++;
       items += call.items;
+      specs.add(call.spec);
       this.#runTimes.add(now - call.dispatchedAt);
       if (outcome.ok) this.#settle(call, true, outcome.value);
       else this.#settle(call, false, this.#remoteError(call, worker, outcome));
     }
     if (items > 0) {
       const sample = elapsedMs / items;
-      this.#estimateMs = this.#estimateMs === undefined
-        ? sample
-        : 0.7 * this.#estimateMs + 0.3 * sample;
+      for (const spec of specs) {
+        const previous = this.#estimates.get(spec);
+        this.#estimates.set(spec, previous === undefined ? sample : 0.7 * previous + 0.3 * sample);
+      }
     }
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined && worker.completed >= max && worker.inFlight.size === 0) {

@@ -65,6 +65,9 @@ type Input<T> = Iterable<T> | AsyncIterable<T>;
 
 let pools = 0;
 
+/** The scheduler behind a pool, for the executor built on it; not public. */
+export const schedulerOf: unique symbol = Symbol("polycore.schedulerOf");
+
 /**
  * A pool of workers (Python: `multiprocessing.Pool`). `await using` it, or
  * call `terminate()`: disposal terminates, rejecting pending tasks with
@@ -221,7 +224,6 @@ export class Pool {
     input: Input<unknown>,
     options: MapOptions,
   ): Promise<unknown[]> {
-    this.#check(action);
     const items = await collect(input);
     const size = checkPositiveInteger(action, "chunksize", options.chunksize) ??
       automaticChunksize(items.length, this.processes);
@@ -264,6 +266,7 @@ export class Pool {
     const spec = toTaskSpec(fn, action, "fn");
     this.#checkInput(action, iterable);
     const opts = this.#callOptions(action, options);
+    this.#check(action);
     return this.#map(action, spec, "map", iterable, opts) as Promise<Awaited<R>[]>;
   }
 
@@ -286,6 +289,7 @@ export class Pool {
     const spec = toTaskSpec(fn, action, "fn");
     this.#checkInput(action, iterable);
     const opts = this.#callOptions(action, options);
+    this.#check(action);
     return this.#map(action, spec, "starmap", iterable, opts) as Promise<Awaited<R>[]>;
   }
 
@@ -346,7 +350,7 @@ export class Pool {
         const { promise, cancel } = this.#submit(spec, "map", items, offset, opts);
         return { promise: promise as Promise<unknown[]>, cancel };
       },
-      estimateMs: () => this.#scheduler.estimateMs,
+      estimateMs: () => this.#scheduler.estimateMs(spec),
     };
     return streamResults(runner, iterable as Input<unknown>, {
       buffersize,
@@ -426,6 +430,11 @@ export class Pool {
   /** Workers, busy and queued calls, counts, run/wait-time percentiles and utilization. */
   stats(): PoolStats {
     return this.#scheduler.stats();
+  }
+
+  /** The pool's scheduler (internal). */
+  get [schedulerOf](): Scheduler {
+    return this.#scheduler;
   }
 
   /** `await using pool = new Pool()`: terminates the pool. */

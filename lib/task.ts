@@ -111,7 +111,7 @@ export interface TaskSpec {
 }
 
 const specs = new WeakMap<object, TaskSpec>();
-const keysBySource = new Map<string, number>();
+const specsBySource = new Map<string, TaskSpec>();
 
 function reject(action: string, argName: string, why: string): never {
   throw new TypeError(`Cannot ${action} as '${argName}' ${why}`);
@@ -135,8 +135,14 @@ export function toTaskSpec(value: unknown, action: string, argName: string): Tas
   return spec;
 }
 
-function functionSpec(fn: (...args: never[]) => unknown, action: string, argName: string): TaskSpec {
+function functionSpec(
+  fn: (...args: never[]) => unknown,
+  action: string,
+  argName: string,
+): TaskSpec {
   const source = Function.prototype.toString.call(fn);
+  const known = specsBySource.get(source);
+  if (known) return known;
   const label = fn.name || "(anonymous)";
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     reject(
@@ -157,9 +163,9 @@ function functionSpec(fn: (...args: never[]) => unknown, action: string, argName
       `is a method (written name() { … }), which cannot be rebuilt from its source: use an arrow function, a function expression, or a module task (fromModule): received method ${label}`,
     );
   }
-  let key = keysBySource.get(source);
-  if (key === undefined) keysBySource.set(source, key = keysBySource.size + 1);
-  return { label, key, source };
+  let spec = specsBySource.get(source);
+  if (!spec) specsBySource.set(source, spec = { label, key: specsBySource.size + 1, source });
+  return spec;
 }
 
 /** The descriptor for a worker; `withSource` when the worker has not compiled it yet. */
