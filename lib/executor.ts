@@ -73,7 +73,7 @@ function* zip(iterables: Iterable<unknown>[]): Generator<unknown[]> {
  */
 export class ProcessPoolExecutor {
   readonly #pool: Pool;
-  readonly #pending = new Set<Future<unknown>>();
+  readonly #pending = new Set<{ cancel(): boolean }>();
   #shutdown = false;
 
   /** @param options Workers, backend, initializer, recycling. */

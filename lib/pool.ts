@@ -217,16 +217,31 @@ export class Pool {
     return new AsyncResult(this.apply(fn, args, options), options);
   }
 
-  async #map(
+  /** Validates a map call synchronously, then collects its input and runs it in chunks. */
+  #startMap(
     action: string,
+    fn: unknown,
+    mode: CallMode,
+    input: unknown,
+    options: MapOptions | undefined,
+  ): Promise<unknown[]> {
+    const spec = toTaskSpec(fn, action, "fn");
+    this.#checkInput(action, input);
+    const opts = this.#callOptions(action, options);
+    const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
+    this.#check(action);
+    return this.#map(spec, mode, input as Input<unknown>, chunksize, opts);
+  }
+
+  async #map(
     spec: TaskSpec,
     mode: CallMode,
     input: Input<unknown>,
+    chunksize: number | undefined,
     options: MapOptions,
   ): Promise<unknown[]> {
     const items = await collect(input);
-    const size = checkPositiveInteger(action, "chunksize", options.chunksize) ??
-      automaticChunksize(items.length, this.processes);
+    const size = chunksize ?? automaticChunksize(items.length, this.processes);
     let offset = 0;
     const chunks = toChunks(items, size).map((chunk) => {
       const submitted = this.#submit(spec, mode, chunk, offset, options);
@@ -262,12 +277,7 @@ export class Pool {
    * ```
    */
   map<T, R>(fn: Fn<[T], R>, iterable: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
-    const action = "map task";
-    const spec = toTaskSpec(fn, action, "fn");
-    this.#checkInput(action, iterable);
-    const opts = this.#callOptions(action, options);
-    this.#check(action);
-    return this.#map(action, spec, "map", iterable, opts) as Promise<Awaited<R>[]>;
+    return this.#startMap("map task", fn, "map", iterable, options) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -285,12 +295,9 @@ export class Pool {
     iterable: Input<A>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
-    const action = "starmap task";
-    const spec = toTaskSpec(fn, action, "fn");
-    this.#checkInput(action, iterable);
-    const opts = this.#callOptions(action, options);
-    this.#check(action);
-    return this.#map(action, spec, "starmap", iterable, opts) as Promise<Awaited<R>[]>;
+    return this.#startMap("starmap task", fn, "starmap", iterable, options) as Promise<
+      Awaited<R>[]
+    >;
   }
 
   /**
