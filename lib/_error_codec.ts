@@ -39,7 +39,10 @@ export type Thrown =
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-const errorClasses = new Map<string, ErrorClass>();
+/** Shared by every copy of this module in a thread. */
+const errorClasses: Map<string, ErrorClass> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("polycore.errorClasses")
+] ??= new Map<string, ErrorClass>()) as Map<string, ErrorClass>;
 for (
   const ctor of [
     Error,

@@ -43,7 +43,10 @@ export interface EncodedArgs {
 }
 
 type Reviver = (state: unknown) => unknown;
-const revivers = new Map<string, Reviver>();
+/** Shared by every copy of this module in a thread (the bundled worker entry has its own copy). */
+const revivers: Map<string, Reviver> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("polycore.handleRevivers")
+] ??= new Map<string, Reviver>()) as Map<string, Reviver>;
 
 /**
  * Registers how handles of one type come alive in a worker. Call it at the

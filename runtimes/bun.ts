@@ -14,6 +14,7 @@ import {
   spawnWorkerThread,
   writeStderr,
 } from "./_worker_threads.ts";
+import { preferBundledEntry } from "./_bundled_entry.ts";
 import type { Runtime } from "./types.ts";
 
 /** Bun through its `node:worker_threads`. */
@@ -27,7 +28,7 @@ export function createBunRuntime(): Runtime {
     // Bun accepts resourceLimits but ignores them.
     canLimitThreadMemory: false,
     cpuCount: () => os.availableParallelism(),
-    spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
+    spawnThread: (entry, options) => spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
     workerContext: currentWorkerContext,
     onUncaughtError: onUncaught,
     exit: exitThread,

@@ -13,6 +13,7 @@ import {
   spawnWorkerThread,
   writeStderr,
 } from "./_worker_threads.ts";
+import { preferBundledEntry } from "./_bundled_entry.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -37,7 +38,10 @@ export function createNodeRuntime(): Runtime {
     canLimitThreadMemory: true,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
-      spawnWorkerThread(entry, options, { execArgv: typeScriptExecArgv(), enforceHeapLimit: true }),
+      spawnWorkerThread(preferBundledEntry(entry), options, {
+        execArgv: typeScriptExecArgv(),
+        enforceHeapLimit: true,
+      }),
     workerContext: currentWorkerContext,
     onUncaughtError: onUncaught,
     exit: exitThread,

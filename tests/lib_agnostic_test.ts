@@ -121,7 +121,9 @@ function sourceFiles(dir: string): string[] {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (SOURCE_FILE.test(name) && !name.endsWith(".d.ts")) files.push(path);
+    // *.bundle.mjs is the generated, uncommitted worker bundle (scripts/build_entry.mjs), which
+    // includes runtimes/ by design.
+    else if (SOURCE_FILE.test(name) && !/\.(d\.ts|bundle\.mjs)$/.test(name)) files.push(path);
   }
   return files;
 }
