@@ -197,7 +197,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /**
    * Waits until the process ends, or `timeoutMs` passes (Python: `Process.join(timeout)`);
-   * check `exitCode` to tell which.
+   * check `exitCode` to tell which. No `timeoutMs` (or `Infinity`) waits for the end, and
+   * keeps the program alive meanwhile, even for a daemon.
    */
   async join(timeoutMs?: number): Promise<void> {
     const timeout = checkTimeout("join process", "timeoutMs", timeoutMs);

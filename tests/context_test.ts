@@ -1,0 +1,59 @@
+// getContext() (Python: multiprocessing.get_context()), cpuCount() and runtime.
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import { activeChildren, cpuCount, getContext, Process, runtime } from "../mod.ts";
+
+/** Stops whatever a failed test left running, so the runner can exit. */
+async function stopLeftovers(): Promise<void> {
+  for (const child of activeChildren()) {
+    child.kill();
+    await child.join();
+  }
+}
+
+describe("getContext(), cpuCount() and runtime", () => {
+  after(stopLeftovers);
+
+  it('getContext("thread").Process runs a target on the thread backend', async () => {
+    const ctx = getContext("thread");
+    assert.equal(ctx.backend, "thread");
+    const p = new ctx.Process({ target: (n: number) => n + 1, args: [1] });
+    assert.ok(p instanceof Process);
+    assert.equal(p.backend, "thread");
+    p.start();
+    await p.join();
+    assert.equal(p.exitCode, 0);
+  });
+
+  it("getContext() defaults to the thread backend and returns the same context each time", () => {
+    assert.equal(getContext().backend, "thread");
+    assert.equal(getContext(), getContext("thread"));
+  });
+
+  it('getContext("bogus") throws RangeError naming the backend received', () => {
+    assert.throws(() => getContext("bogus" as "thread"), {
+      name: "RangeError",
+      message: `Cannot get context as 'backend' must be "thread" or "process": received "bogus"`,
+    });
+  });
+
+  it("cpuCount() is a positive integer", () => {
+    const n = cpuCount();
+    assert.ok(Number.isInteger(n) && n >= 1, `cpuCount() = ${n}`);
+  });
+
+  it("runtime names the runtime these tests run on, with its version", () => {
+    const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+    const expected = g.Deno
+      ? { name: "deno", version: g.Deno.version.deno }
+      : g.Bun
+      ? { name: "bun", version: g.Bun.version }
+      : { name: "node", version: process.versions.node };
+    assert.deepEqual({ ...runtime }, expected);
+  });
+
+  it("leaves no process running", () => {
+    assert.deepEqual(activeChildren(), []);
+  });
+});
