@@ -1,13 +1,17 @@
 /**
- * The code every polycore worker runs: it reads its boot data, reports
+ * The code every polycore worker runs, thread or child process: it learns its
+ * boot data (a thread's `workerData`, a child's first message), reports
  * uncaught errors, and runs the calls its parent sends. The parent side never
  * imports this module.
  *
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
+import type { MessageEndpoint } from "../runtimes/types.ts";
 import { encodeThrown } from "./_error_codec.ts";
 import {
+  type BootData,
+  bootKey,
   type Call,
   type FromWorker,
   isBootData,
@@ -17,24 +21,25 @@ import {
 import { encodeArgs } from "./_serialize.ts";
 import { invoke, runCall } from "./_task_runner.ts";
 
-const context = runtime.workerContext();
-if (!context || !isBootData(context.data)) {
+const thread = runtime.workerContext();
+const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
+if (!parent) {
   throw new Error(
     "lib/_entry.ts is polycore's worker entry: it runs only in workers polycore starts",
   );
 }
-const boot = context.data;
-const parent = context.parent;
+let boot: BootData | undefined;
+let initialized: Promise<boolean> = Promise.resolve(false);
 
 function post(message: FromWorker): void {
-  parent.post(message);
+  parent!.post(message);
 }
 
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
 function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
   const transfers = outcomes.flatMap((o) => o.ok ? encodeArgs([o.value]).transfer : []);
   try {
-    parent.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
+    parent!.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
   } catch {
     post({ tag: "settled", outcomes: outcomes.map(sendable), elapsedMs });
   }
@@ -54,8 +59,11 @@ function sendable(outcome: Outcome): Outcome {
 }
 
 function reportFatal(error: unknown): void {
-  post({ tag: "fatal", error: encodeThrown(error) });
-  runtime.exit(1);
+  try {
+    post({ tag: "fatal", error: encodeThrown(error) });
+  } finally {
+    runtime.exit(1);
+  }
 }
 
 runtime.onUncaughtError(reportFatal);
@@ -66,16 +74,16 @@ async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
   if (!outcome.ok) {
     const error = outcome.error;
     const text = error.kind === "error" ? error.error.stack : String(error.value);
-    runtime.writeError(`Process ${boot.name}:\n${text}\n`);
+    runtime.writeError(`Process ${boot!.name}:\n${text}\n`);
   }
   runtime.exit(outcome.ok ? 0 : 1);
 }
 
 /** Runs a pool's initializer; on failure the worker reports it and takes no work. */
-async function initialize(): Promise<boolean> {
-  if (!boot.init) return true;
+async function initialize(init: BootData["init"]): Promise<boolean> {
+  if (!init) return true;
   try {
-    await invoke(boot.init);
+    await invoke(init);
     return true;
   } catch (error) {
     post({ tag: "init-failed", error: encodeThrown(error) });
@@ -91,13 +99,17 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   postSettled(outcomes, performance.now() - start);
 }
 
-const initialized = initialize();
+function start(data: BootData): void {
+  boot = data;
+  (globalThis as Record<symbol, unknown>)[bootKey] = data;
+  initialized = initialize(data.init);
+  void initialized.then((ok) => ok && post({ tag: "ready" }));
+}
 
-parent.onMessage((data) => {
-  const message = data as ToWorker;
+function receive(message: ToWorker): void {
   switch (message.tag) {
     case "run":
-      if (boot.role === "process") void runAsProcess(message);
+      if (boot!.role === "process") void runAsProcess(message);
       else {
         void initialized.then((ok) => {
           if (ok) void runBatch(message.calls);
@@ -107,6 +119,18 @@ parent.onMessage((data) => {
     case "shutdown":
       runtime.exit(0);
   }
+}
+
+parent.onMessage((data) => {
+  if (boot) receive(data as ToWorker);
+  else if (isBootData(data)) start(data);
 });
 
-void initialized.then((ok) => ok && post({ tag: "ready" }));
+if (thread) {
+  if (!isBootData(thread.data)) {
+    throw new Error(
+      "lib/_entry.ts is polycore's worker entry: it runs only in workers polycore starts",
+    );
+  }
+  start(thread.data);
+}

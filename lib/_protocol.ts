@@ -12,6 +12,9 @@ import type { TaskDescriptor } from "./task.ts";
 /** The tag of `workerData` that marks a polycore worker. */
 export const bootTag = "polycore/boot@1";
 
+/** Where a worker's entry keeps its boot data, for code in any module copy of the worker. */
+export const bootKey: unique symbol = Symbol.for("polycore.boot");
+
 /** What a worker is for. */
 export type WorkerRole = "process" | "pool";
 

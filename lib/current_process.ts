@@ -4,7 +4,7 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import { type BootData, isBootData } from "./_protocol.ts";
+import { type BootData, bootKey, isBootData } from "./_protocol.ts";
 
 /** What a program or worker knows about a process (Python: a `Process` object's read-only side). */
 export interface ProcessInfo {
@@ -19,7 +19,7 @@ export interface ProcessInfo {
 }
 
 function bootData(): BootData | undefined {
-  const data = runtime.workerContext()?.data;
+  const data = (globalThis as Record<symbol, unknown>)[bootKey] ?? runtime.workerContext()?.data;
   return isBootData(data) ? data : undefined;
 }
 

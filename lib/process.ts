@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { runtime } from "../runtimes/mod.ts";
 import type { WorkerChannel } from "../runtimes/types.ts";
 import { decodeRemoteError, decodeThrown } from "./_error_codec.ts";
 import { type BootData, bootTag, type FromWorker, type ToWorker } from "./_protocol.ts";
@@ -13,12 +12,14 @@ import {
   checkArray,
   checkBackend,
   checkBoolean,
+  checkPositiveInteger,
   checkString,
   checkTimeout,
   invalid,
 } from "./_validate.ts";
 import { currentProcess } from "./current_process.ts";
-import { ProcessError } from "./errors.ts";
+import { ProcessError, WorkerExitedError } from "./errors.ts";
+import { checkHandlesFor, exitCodeOf, looksOutOfMemory, spawnWorker } from "./_spawn.ts";
 import { type Task, taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
 
 /** Options of {@linkcode Process} (Python: `Process(target, args, name, daemon)`). */
@@ -33,9 +34,14 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   readonly daemon?: boolean;
   /** `"thread"` (default) or `"process"`. */
   readonly backend?: Backend;
+  /**
+   * Heap limit of the worker in MiB: enforced for child processes on Node and
+   * Deno and for threads on Node; exceeding it ends the worker with a
+   * `WorkerExitedError` as its `error`. Ignored where the runtime cannot enforce it.
+   */
+  readonly maxHeapMb?: number;
 }
 
-const entryUrl = new URL("./_entry.ts", import.meta.url);
 const children = new Set<Process<never[]>>();
 let created = 0;
 
@@ -64,6 +70,7 @@ export class Process<A extends unknown[] = unknown[]> {
   name: string;
   #daemon: boolean;
   readonly #backend: Backend;
+  readonly #maxHeapMb: number | undefined;
   readonly #spec: TaskSpec;
   readonly #args: A;
   #state: State = "initial";
@@ -86,6 +93,7 @@ export class Process<A extends unknown[] = unknown[]> {
     this.name = checkString(action, "name", options.name) ?? `Process-${++created}`;
     this.#daemon = checkBoolean(action, "daemon", options.daemon) ?? false;
     this.#backend = checkBackend(action, options.backend, "thread");
+    this.#maxHeapMb = checkPositiveInteger(action, "maxHeapMb", options.maxHeapMb);
   }
 
   /** Whether this is a daemon; settable only before `start()` (Python: `Process.daemon`). */
@@ -107,7 +115,7 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** OS process id once started, else `null`. Thread workers share the program's pid. */
   get pid(): number | null {
-    return this.#channel ? runtime.pid : null;
+    return this.#channel?.pid ?? null;
   }
 
   /** The worker's thread id once started (thread backend), else `null`. */
@@ -129,10 +137,8 @@ export class Process<A extends unknown[] = unknown[]> {
   start(): void {
     this.#checkOpen("start");
     if (this.#state === "started") throw new ProcessError("Cannot start a process twice");
-    if (this.#backend === "process") {
-      throw new ProcessError("The process backend is not available yet: use backend 'thread'");
-    }
     const encoded = encodeArgs(this.#args);
+    checkHandlesFor(this.#backend, encoded.handles, `process '${this.name}'`);
     const me = currentProcess();
     const boot: BootData = {
       tag: bootTag,
@@ -141,7 +147,7 @@ export class Process<A extends unknown[] = unknown[]> {
       daemon: this.#daemon,
       parent: { name: me.name, pid: me.pid, threadId: me.threadId },
     };
-    const channel = runtime.spawnThread(entryUrl, { name: this.name, data: boot });
+    const channel = spawnWorker(this.#backend, boot, this.#maxHeapMb);
     const run: ToWorker = {
       tag: "run",
       calls: [{
@@ -165,7 +171,9 @@ export class Process<A extends unknown[] = unknown[]> {
     }
     this.#channel = channel;
     this.#state = "started";
-    this.#exited = new Promise((resolve) => channel.onExit((code) => resolve(this.#onExit(code))));
+    this.#exited = new Promise((resolve) =>
+      channel.onExit((code, signal) => resolve(this.#onExit(code, signal)))
+    );
     channel.onError((error) => this.#error ??= error);
     channel.onMessage((message) => this.#onMessage(message as FromWorker));
     if (this.#daemon) channel.unref();
@@ -187,11 +195,21 @@ export class Process<A extends unknown[] = unknown[]> {
     }
   }
 
-  #onExit(code: number): void {
+  #onExit(code: number | null, signal: string | null): void {
     // A worker that died of an uncaught error may still exit 0 (Bun does, for errors raised
     // in event handlers): an exit without a result but with an error is a crash.
     const crashed = code === 0 && !this.#settled && this.#error !== undefined;
-    this.#exitCode = this.#signal && !this.#settled ? -this.#signal : crashed ? 1 : code;
+    this.#exitCode = this.#signal && !this.#settled
+      ? -this.#signal
+      : crashed
+      ? 1
+      : exitCodeOf(code, signal);
+    if (this.#maxHeapMb !== undefined && looksOutOfMemory(code, signal)) {
+      this.#error ??= new WorkerExitedError(
+        `Process '${this.name}' ran out of memory (its heap limit is ${this.#maxHeapMb} MiB)`,
+        { exitCode: code, signal },
+      );
+    }
     children.delete(this as unknown as Process<never[]>);
   }
 
@@ -244,7 +262,8 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#checkOpen("stop");
     if (!this.#channel || this.#exitCode !== null) return;
     this.#signal ||= signal;
-    void this.#channel.terminate();
+    if (signal === sigkill) this.#channel.kill();
+    else void this.#channel.terminate();
   }
 
   /**

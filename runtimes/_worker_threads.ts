@@ -12,7 +12,7 @@ type WorkerTransferList = Parameters<Worker["postMessage"]>[1];
 
 import type {
   MessageEndpoint,
-  ThreadOptions,
+  SpawnOptions,
   Transferable,
   WorkerChannel,
   WorkerContext,
@@ -27,7 +27,7 @@ export interface SpawnTweaks {
 /** Starts `entry` in a `node:worker_threads` Worker. */
 export function spawnWorkerThread(
   entry: URL,
-  options: ThreadOptions,
+  options: SpawnOptions,
   tweaks: SpawnTweaks,
 ): WorkerChannel {
   const limits = tweaks.enforceHeapLimit && options.maxHeapMb !== undefined
@@ -44,6 +44,7 @@ export function spawnWorkerThread(
   worker.on("error", (error) => errorHandler(error));
   return {
     threadId: worker.threadId,
+    pid: process.pid,
     post(message: unknown, transfer?: readonly Transferable[]) {
       worker.postMessage(message, transfer as WorkerTransferList);
     },
@@ -51,13 +52,16 @@ export function spawnWorkerThread(
       worker.on("message", handler);
     },
     onExit(handler) {
-      worker.once("exit", handler);
+      worker.once("exit", (code) => handler(code, null));
     },
     onError(handler) {
       errorHandler = handler;
     },
     async terminate() {
       await worker.terminate();
+    },
+    kill() {
+      void worker.terminate();
     },
     ref() {
       worker.ref();

@@ -15,6 +15,7 @@ import {
   writeStderr,
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
+import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import type { Runtime } from "./types.ts";
 
 /** Bun through its `node:worker_threads`. */
@@ -27,9 +28,15 @@ export function createBunRuntime(): Runtime {
     canTerminateBusyThread: true,
     // Bun accepts resourceLimits but ignores them.
     canLimitThreadMemory: false,
+    // Bun has no heap limit flag.
+    canLimitProcessMemory: false,
     cpuCount: () => os.availableParallelism(),
-    spawnThread: (entry, options) => spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
+    spawnThread: (entry, options) =>
+      spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
+    spawnProcess: (entry, options) =>
+      spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
     workerContext: currentWorkerContext,
+    childContext: currentChildContext,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

@@ -16,6 +16,8 @@ import {
   writeStderr,
 } from "./_worker_threads.ts";
 import process from "node:process";
+import { preferBundledEntry } from "./_bundled_entry.ts";
+import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import type { Runtime } from "./types.ts";
 
 /** Deno through its Node compatibility layer. */
@@ -29,9 +31,13 @@ export function createDenoRuntime(): Runtime {
     canTerminateBusyThread: false,
     // resourceLimits makes a thread wedge silently at the limit instead of failing.
     canLimitThreadMemory: false,
+    canLimitProcessMemory: true,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
+    spawnProcess: (entry, options) =>
+      spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: true }),
     workerContext: currentWorkerContext,
+    childContext: currentChildContext,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

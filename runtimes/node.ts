@@ -14,6 +14,7 @@ import {
   writeStderr,
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
+import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -36,13 +37,20 @@ export function createNodeRuntime(): Runtime {
     threadId: currentThreadId,
     canTerminateBusyThread: true,
     canLimitThreadMemory: true,
+    canLimitProcessMemory: true,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, {
         execArgv: typeScriptExecArgv(),
         enforceHeapLimit: true,
       }),
+    spawnProcess: (entry, options) =>
+      spawnChildProcess(preferBundledEntry(entry), options, {
+        execArgv: typeScriptExecArgv(),
+        enforceHeapLimit: true,
+      }),
     workerContext: currentWorkerContext,
+    childContext: currentChildContext,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

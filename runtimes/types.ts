@@ -19,26 +19,39 @@ export interface MessageEndpoint {
   onMessage(handler: (message: unknown) => void): void;
 }
 
-/** Options for {@linkcode Runtime.spawnThread}. */
-export interface ThreadOptions {
+/** Options for {@linkcode Runtime.spawnThread} and {@linkcode Runtime.spawnProcess}. */
+export interface SpawnOptions {
   /** Shown in debuggers and error messages. */
   readonly name: string;
-  /** Delivered to the worker as {@linkcode WorkerContext.data}. */
+  /**
+   * Delivered to the worker: a thread gets it as {@linkcode WorkerContext.data}, a child
+   * process as the first message on its {@linkcode Runtime.childContext} endpoint.
+   */
   readonly data: unknown;
-  /** Heap limit of the thread in MiB, where the runtime can enforce it. */
+  /** Heap limit in MiB, where the runtime can enforce it (see the capability flags). */
   readonly maxHeapMb?: number;
 }
 
-/** The parent's handle on a spawned worker thread. */
+/** The parent's handle on a spawned worker: a thread or a child process. */
 export interface WorkerChannel extends MessageEndpoint {
-  /** The runtime's thread id of the worker. */
+  /** The runtime's thread id of a thread worker; 0 for a child process. */
   readonly threadId: number;
-  /** Called once when the worker stops, with its exit code. */
-  onExit(handler: (code: number) => void): void;
+  /** The OS process id: the program's own for a thread, the child's for a process. */
+  readonly pid: number;
+  /**
+   * Called once when the worker has stopped and every message it sent has been
+   * delivered, with its exit code, or the signal that ended it.
+   */
+  onExit(handler: (code: number | null, signal: string | null) => void): void;
   /** Called for an error the runtime reports outside any task (load failure, crash). */
   onError(handler: (error: unknown) => void): void;
-  /** Stops the worker; resolves once it has stopped. */
+  /**
+   * Stops the worker: a thread at once; a child process with SIGTERM, then
+   * SIGKILL if it has not exited after a grace period. Resolves once it has stopped.
+   */
   terminate(): Promise<void>;
+  /** Stops the worker at once (SIGKILL for a child process). */
+  kill(): void;
   /** Lets the worker keep the program alive (the default). */
   ref(): void;
   /** Lets the program exit while the worker runs. */
@@ -69,12 +82,22 @@ export interface Runtime {
   readonly canTerminateBusyThread: boolean;
   /** Whether `maxHeapMb` is enforced for threads. */
   readonly canLimitThreadMemory: boolean;
+  /** Whether `maxHeapMb` is enforced for child processes. */
+  readonly canLimitProcessMemory: boolean;
   /** Number of CPUs available to this program. */
   cpuCount(): number;
   /** Starts a worker thread running the module at `entry`. */
-  spawnThread(entry: URL, options: ThreadOptions): WorkerChannel;
-  /** The context of the current worker, or `null` on the main thread. */
+  spawnThread(entry: URL, options: SpawnOptions): WorkerChannel;
+  /** Starts a child process of this same runtime running the module at `entry`, with IPC. */
+  spawnProcess(entry: URL, options: SpawnOptions): WorkerChannel;
+  /** The context of the current worker thread, or `null` elsewhere. */
   workerContext(): WorkerContext | null;
+  /**
+   * In a child process started by {@linkcode Runtime.spawnProcess}: the channel to
+   * the parent (its first message is the spawn `data`); `null` elsewhere. The
+   * child exits when the channel to its parent closes.
+   */
+  childContext(): MessageEndpoint | null;
   /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
   onUncaughtError(handler: (error: unknown) => void): void;
   /** Ends the current thread (in a worker) or program (on the main thread). */

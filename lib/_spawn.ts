@@ -1,0 +1,70 @@
+/**
+ * Starting a polycore worker on either backend, and reading how it ended.
+ *
+ * @module
+ */
+import { runtime } from "../runtimes/mod.ts";
+import type { WorkerChannel } from "../runtimes/types.ts";
+import type { BootData } from "./_protocol.ts";
+import type { HandleSlot } from "./_serialize.ts";
+import type { Backend } from "./_validate.ts";
+
+const entryUrl = new URL("./_entry.ts", import.meta.url);
+
+/** Starts a worker running polycore's entry on `backend`. */
+export function spawnWorker(backend: Backend, boot: BootData, maxHeapMb?: number): WorkerChannel {
+  const options = { name: boot.name, data: boot, ...(maxHeapMb ? { maxHeapMb } : {}) };
+  return backend === "process"
+    ? runtime.spawnProcess(entryUrl, options)
+    : runtime.spawnThread(entryUrl, options);
+}
+
+/** POSIX signal numbers (the same on Linux and macOS for these). */
+const signalNumbers: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
+
+/** Python's exit code: the code, or minus the signal number when a signal ended it. */
+export function exitCodeOf(code: number | null, signal: string | null): number {
+  if (signal) return -(signalNumbers[signal] ?? 128);
+  return code ?? 1;
+}
+
+/** Whether an exit looks like V8 aborting at its heap limit (SIGABRT on Node, SIGTRAP on Deno). */
+export function looksOutOfMemory(code: number | null, signal: string | null): boolean {
+  return signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || code === 133;
+}
+
+/**
+ * Refuses handles that live in shared memory on a backend that has none
+ * (Python: "Synchronized objects should only be shared between processes
+ * through inheritance").
+ */
+export function checkHandlesFor(
+  backend: Backend,
+  handles: readonly HandleSlot[] | undefined,
+  what: string,
+): void {
+  if (backend !== "process" || !handles) return;
+  const shared = handles.find((slot) => slot.descriptor.sharesMemory);
+  if (!shared) return;
+  const type = shared.descriptor.type;
+  throw new TypeError(
+    `Cannot pass a ${type} to ${what} on the process backend: it lives in shared memory, which ` +
+      `child processes do not share. Use a Manager instead: ` +
+      `\`await using manager = await Manager.start(); const x = await manager.${type}(…)\`, ` +
+      `or the thread backend`,
+  );
+}

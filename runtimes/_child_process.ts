@@ -1,0 +1,114 @@
+/**
+ * Child processes of the same runtime through `node:child_process.fork` with
+ * `serialization: "advanced"` (structured clone over IPC), which works on
+ * Node, Deno and Bun alike. Never mixes runtimes on one channel: the wire
+ * format differs between V8 and JavaScriptCore.
+ *
+ * @module
+ */
+import { type ChildProcess, fork, type Serializable } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
+
+/** How long a child gets between SIGTERM and SIGKILL. */
+const gracePeriodMs = 2000;
+
+/** Extra options an adapter may add to a child. */
+export interface ChildTweaks {
+  /** Flags for the child runtime; the parent's own by default. */
+  readonly execArgv?: string[];
+  /** Whether `--max-old-space-size` is honoured. */
+  readonly enforceHeapLimit: boolean;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Children die with their parent: kill the ones still running when this program exits. */
+function killChildrenAtExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const child of live) child.kill("SIGKILL");
+  });
+}
+
+/** Starts `entry` in a child process of this runtime; `options.data` is its first message. */
+export function spawnChildProcess(
+  entry: URL,
+  options: SpawnOptions,
+  tweaks: ChildTweaks,
+): WorkerChannel {
+  const execArgv = [...(tweaks.execArgv ?? process.execArgv)];
+  if (tweaks.enforceHeapLimit && options.maxHeapMb !== undefined) {
+    execArgv.push(`--max-old-space-size=${options.maxHeapMb}`);
+  }
+  const child = fork(fileURLToPath(entry), [], {
+    serialization: "advanced",
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  live.add(child);
+  killChildrenAtExit();
+  let errorHandler: (error: unknown) => void = () => {};
+  child.on("error", (error) => errorHandler(error));
+  let exited = false;
+  const closed = new Promise<void>((resolve) => {
+    // "close" (not "exit") comes after the last IPC message has been delivered.
+    child.once("close", () => {
+      exited = true;
+      live.delete(child);
+      resolve();
+    });
+  });
+  child.send(options.data as Serializable);
+  return {
+    threadId: 0,
+    pid: child.pid ?? -1,
+    post(message: unknown) {
+      if (child.connected) child.send(message as Serializable);
+    },
+    onMessage(handler) {
+      child.on("message", handler);
+    },
+    onExit(handler) {
+      child.once("close", (code: number | null, signal: string | null) => handler(code, signal));
+    },
+    onError(handler) {
+      errorHandler = handler;
+    },
+    async terminate() {
+      if (exited) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), gracePeriodMs);
+      await closed;
+      clearTimeout(timer);
+    },
+    kill() {
+      if (!exited) child.kill("SIGKILL");
+    },
+    ref() {
+      child.ref();
+      (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    },
+    unref() {
+      child.unref();
+      (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    },
+  };
+}
+
+/** The current child process's channel to its parent, or `null` when not a forked child. */
+export function currentChildContext(): MessageEndpoint | null {
+  if (typeof process.send !== "function") return null;
+  process.once("disconnect", () => process.exit(0));
+  return {
+    post(message: unknown) {
+      process.send!(message as Serializable);
+    },
+    onMessage(handler) {
+      process.on("message", handler);
+    },
+  };
+}
