@@ -53,11 +53,15 @@ function adaptiveChunksize(runner: ChunkRunner): number {
 }
 
 type Settled = { ok: true; results: unknown[] } | { ok: false; error: unknown };
+type Chunk = { promise: Promise<unknown[]>; cancel(): void };
 
 /**
  * Results of `runner` over `source`, consuming it lazily with at most
- * `buffersize` chunks in flight. An input that throws yields what was
- * already computed, then throws; leaving the loop early withdraws queued chunks.
+ * `buffersize` chunks submitted and not yet yielded. Input is pulled in the
+ * background, so results flow while a slow source is still producing. An
+ * input that throws yields the results of every item before the failure,
+ * then throws; leaving the loop early withdraws queued chunks and closes the
+ * source (`return()`).
  */
 export async function* streamResults<T>(
   runner: ChunkRunner,
@@ -67,76 +71,115 @@ export async function* streamResults<T>(
   const iterator = Symbol.asyncIterator in source
     ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
     : (source as Iterable<T>)[Symbol.iterator]();
-  const inFlight: { promise: Promise<unknown[]>; cancel(): void }[] = [];
+  /** Submitted chunks in input order; unordered, only those not settled yet. */
+  const inFlight: Chunk[] = [];
+  /** Unordered: settled chunks waiting to be yielded. */
   const finished: Settled[] = [];
-  let wake: (() => void) | undefined;
+  /** 1 while the results of a chunk are being yielded: it still holds its slot. */
+  let yielding = 0;
   let exhausted = false;
+  let stopped = false;
   let inputError: { error: unknown } | undefined;
   let offset = 0;
+  let pumping: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
 
-  async function pull(count: number): Promise<unknown[]> {
-    const items: unknown[] = [];
-    while (items.length < count) {
-      const next = await iterator.next();
-      if (next.done) {
-        exhausted = true;
-        break;
-      }
-      items.push(next.value);
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const changed = () => new Promise<void>((resolve) => wake = resolve);
+  const held = () => inFlight.length + finished.length + yielding;
+
+  function submit(items: unknown[]): void {
+    const chunk = runner.submit(items, offset);
+    offset += items.length;
+    inFlight.push(chunk);
+    if (options.ordered) {
+      chunk.promise.catch(() => {}); // reported when its turn comes, or dropped on early exit
+    } else {
+      const settle = (settled: Settled) => {
+        inFlight.splice(inFlight.indexOf(chunk), 1);
+        finished.push(settled);
+        notify();
+      };
+      chunk.promise.then(
+        (results) => settle({ ok: true, results }),
+        (error) => settle({ ok: false, error }),
+      );
     }
-    return items;
+    notify();
   }
 
+  /** Pulls input and submits chunks until `buffersize` chunks are held or the input ends. */
   async function fill(): Promise<void> {
-    while (!exhausted && inFlight.length < options.buffersize) {
-      let items: unknown[];
+    while (!exhausted && !stopped && held() < options.buffersize) {
+      const count = options.chunksize ?? adaptiveChunksize(runner);
+      const items: unknown[] = [];
       try {
-        items = await pull(options.chunksize ?? adaptiveChunksize(runner));
+        while (items.length < count) {
+          const next = await iterator.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          items.push(next.value);
+        }
       } catch (error) {
         exhausted = true;
         inputError = { error };
-        return;
       }
-      if (items.length === 0) return;
-      const chunk = runner.submit(items, offset);
-      offset += items.length;
-      inFlight.push(chunk);
-      if (options.ordered) {
-        chunk.promise.catch(() => {}); // reported when its turn comes, or dropped on early exit
-        continue;
-      }
-      chunk.promise.then(
-        (results) => finished.push({ ok: true, results }),
-        (error) => finished.push({ ok: false, error }),
-      ).finally(() => {
-        inFlight.splice(inFlight.indexOf(chunk), 1);
-        wake?.();
-      });
+      if (stopped || items.length === 0) return;
+      submit(items);
     }
+  }
+
+  /** Starts filling in the background, unless it is running or there is nothing to do. */
+  function pump(): void {
+    if (pumping || exhausted || stopped || held() >= options.buffersize) return;
+    pumping = fill().catch((error) => {
+      exhausted = true;
+      inputError ??= { error };
+    }).finally(() => {
+      pumping = undefined;
+      notify();
+    });
+  }
+
+  /** Waits until `ready()`; false once nothing more can come (the input ended, nothing held). */
+  async function until(ready: () => boolean): Promise<boolean> {
+    while (!ready()) {
+      pump();
+      if (!pumping && inFlight.length === 0 && finished.length === 0) return false;
+      await changed();
+    }
+    return true;
   }
 
   try {
     while (true) {
-      await fill();
-      if (inFlight.length === 0 && finished.length === 0) {
-        if (inputError) throw inputError.error;
-        return;
-      }
       let settled: Settled;
       if (options.ordered) {
-        const head = inFlight.shift()!;
-        settled = await head.promise.then(
+        if (!await until(() => inFlight.length > 0)) break;
+        yielding = 1;
+        settled = await inFlight.shift()!.promise.then(
           (results): Settled => ({ ok: true, results }),
           (error): Settled => ({ ok: false, error }),
         );
       } else {
-        while (finished.length === 0) await new Promise<void>((resolve) => wake = resolve);
+        if (!await until(() => finished.length > 0)) break;
+        yielding = 1;
         settled = finished.shift()!;
       }
       if (!settled.ok) throw settled.error;
       yield* settled.results;
+      yielding = 0;
+      pump();
     }
+    if (inputError) throw inputError.error;
   } finally {
+    stopped = true;
     for (const chunk of inFlight) chunk.cancel();
     if (!exhausted) await iterator.return?.();
   }

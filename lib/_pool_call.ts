@@ -8,6 +8,11 @@ import type { CallMode } from "./_protocol.ts";
 import type { EncodedArgs } from "./_serialize.ts";
 import type { TaskSpec } from "./task.ts";
 
+/** The calls of one `map`: once one fails, the map has failed and its queued calls are dropped. */
+export interface CallGroup {
+  failed: boolean;
+}
+
 /** One unit of pool work: an `apply`, or one chunk of a `map`. */
 export interface PoolCall {
   readonly id: number;
@@ -20,6 +25,8 @@ export interface PoolCall {
   readonly offset: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** The map this call is a chunk of, if its failure fails the whole map. */
+  readonly group?: CallGroup;
   readonly submittedAt: number;
   dispatchedAt: number;
   /** Set once settled or cancelled; a settled call is skipped and ignored. */

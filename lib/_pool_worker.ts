@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { runtime } from "../runtimes/mod.ts";
 import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
 import type { Thrown } from "./_error_codec.ts";
 import type { PoolCall } from "./_pool_call.ts";
 import type { BootData, Call, FromWorker, Outcome, ToWorker } from "./_protocol.ts";
 import { findUncloneable } from "./_serialize.ts";
+import { exitCodeOf, spawnWorker } from "./_spawn.ts";
+import type { Backend } from "./_validate.ts";
 import { taskDescriptor } from "./task.ts";
 
 /** What a pool hears from its workers. */
@@ -18,10 +19,9 @@ export interface PoolWorkerEvents {
   onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void;
   onInitFailed(worker: PoolWorker, error: Thrown): void;
   onFatal(worker: PoolWorker, error: Thrown): void;
-  onExit(worker: PoolWorker, code: number): void;
+  /** `code` is Python's exit code (minus the signal number when a signal ended it). */
+  onExit(worker: PoolWorker, code: number, signal: string | null): void;
 }
-
-const entryUrl = new URL("./_entry.ts", import.meta.url);
 
 /** A pool's worker and the calls it holds. */
 export class PoolWorker {
@@ -40,11 +40,23 @@ export class PoolWorker {
   retiring = false;
   #referenced = true;
 
-  constructor(boot: BootData, events: PoolWorkerEvents) {
+  /** How the worker ended, once it has. */
+  exit?: { readonly code: number | null; readonly signal: string | null };
+
+  constructor(boot: BootData, events: PoolWorkerEvents, backend: Backend, maxHeapMb?: number) {
     this.name = boot.name;
-    this.#channel = runtime.spawnThread(entryUrl, { name: boot.name, data: boot });
-    this.#channel.onError(() => {});
-    this.#channel.onExit((code) => events.onExit(this, code));
+    this.#channel = spawnWorker(backend, boot, maxHeapMb);
+    // An uncaught error normally arrives as a "fatal" message; some hosts (bun test) report it
+    // only as an error event, and then exit with code 0.
+    this.#channel.onError((error) => this.fatal ??= error);
+    this.#channel.onExit((code, signal) => {
+      this.exit = { code, signal };
+      events.onExit(
+        this,
+        code === 0 && this.fatal !== undefined ? 1 : exitCodeOf(code, signal),
+        signal,
+      );
+    });
     this.#channel.onMessage((data) => {
       const message = data as FromWorker;
       switch (message.tag) {

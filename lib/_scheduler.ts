@@ -13,9 +13,17 @@ import { isExclusive, type PoolCall } from "./_pool_call.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import { type BootData, bootTag, type Invocation, type Outcome } from "./_protocol.ts";
 import { type Percentiles, Samples } from "./_stats.ts";
+import { checkHandlesFor, looksOutOfMemory } from "./_spawn.ts";
+import type { Backend } from "./_validate.ts";
 import { currentProcess } from "./current_process.ts";
 import type { TaskSpec } from "./task.ts";
-import { PoolTerminatedError, ProcessError, TimeoutError, WorkerExitedError } from "./errors.ts";
+import {
+  CancelledError,
+  PoolTerminatedError,
+  ProcessError,
+  TimeoutError,
+  WorkerExitedError,
+} from "./errors.ts";
 
 /** How a scheduler runs its workers. */
 export interface SchedulerOptions {
@@ -23,6 +31,9 @@ export interface SchedulerOptions {
   readonly init?: Invocation;
   readonly maxTasksPerChild?: number;
   readonly taskTimeoutMs?: number;
+  readonly backend: Backend;
+  /** Heap limit per worker (MiB), where the runtime enforces it. */
+  readonly maxHeapMb?: number;
   /** Names workers `${namePrefix}-N`. */
   readonly namePrefix: string;
 }
@@ -63,6 +74,8 @@ export class Scheduler {
   readonly #estimates = new WeakMap<TaskSpec, number>();
   #flushQueued = false;
   #nextId = 1;
+  /** Calls in the queue that are not settled (the queue may still hold settled ones). */
+  #queued = 0;
   #spawned = 0;
   #earlyExits = 0;
   #exitWaiters: (() => void)[] = [];
@@ -110,6 +123,23 @@ export class Scheduler {
       dispatchedAt: 0,
       done: false,
     };
+    try {
+      checkHandlesFor(this.#options.backend, call.args.handles, `task '${call.spec.label}'`);
+    } catch (error) {
+      call.done = true;
+      call.reject(error);
+      return call;
+    }
+    if (this.#state === "terminated" || this.#state === "broken") {
+      // A lazy map (imap) may still submit chunks after the pool stopped: settle them at once.
+      call.done = true;
+      call.reject(
+        this.#state === "broken"
+          ? this.#failure
+          : new PoolTerminatedError("The pool was terminated before the task started"),
+      );
+      return call;
+    }
     if (call.signal) {
       if (call.signal.aborted) {
         call.done = true;
@@ -120,7 +150,10 @@ export class Scheduler {
       call.signal.addEventListener("abort", call.onAbort, { once: true });
     }
     this.#queue.push(call);
-    if (this.#queue.length === 1) { for (const worker of this.#workers) worker.keepAlive(true); }
+    this.#queued++;
+    // A closed pool still runs the rest of maps started before close(); its idle workers may be gone.
+    if (this.#state === "closed") this.#replenish();
+    if (this.#queued === 1) { for (const worker of this.#workers) worker.keepAlive(true); }
     this.#scheduleFlush();
     return call;
   }
@@ -128,7 +161,7 @@ export class Scheduler {
   /** Settles a queued call as cancelled; `false` if it already started or ended. */
   cancel(call: PoolCall, reason: unknown): boolean {
     if (call.done || call.dispatchedAt !== 0) return false;
-    this.#settle(call, false, reason);
+    this.#settle(call, false, reason, false);
     return true;
   }
 
@@ -164,14 +197,23 @@ export class Scheduler {
     }
   }
 
+  /** Drops settled calls, and calls of a failed map, from the head of the queue. */
   #skipDone(): void {
-    while (this.#queue.peek()?.done) this.#queue.shift();
+    for (let head = this.#queue.peek(); head; head = this.#queue.peek()) {
+      if (!head.done && !head.group?.failed) return;
+      this.#queue.shift();
+      if (!head.done) {
+        this.#settle(head, false, new CancelledError("Another chunk of this map failed"), false);
+      }
+    }
   }
 
   #takeBatch(worker: PoolWorker, budget: number, readyWorkers: number): PoolCall[] {
     const max = this.#options.maxTasksPerChild;
+    // A call that may be stopped (timeout, signal) runs alone: stopping its worker stops only it.
+    for (const held of worker.inFlight.values()) if (isExclusive(held)) return [];
     const quota = max === undefined ? Infinity : max - worker.completed - worker.inFlight.size;
-    const fairShare = Math.ceil(this.#queue.length / readyWorkers);
+    const fairShare = Math.ceil(this.#queued / readyWorkers);
     const batch: PoolCall[] = [];
     let items = 0;
     while (batch.length < quota) {
@@ -193,6 +235,7 @@ export class Scheduler {
     const now = performance.now();
     for (const call of batch) {
       call.dispatchedAt = now;
+      this.#queued--;
       this.#waitTimes.add(now - call.submittedAt);
       if (call.timeoutMs !== undefined) {
         call.timer = setTimeout(() => this.#timeOut(call, worker), call.timeoutMs);
@@ -226,16 +269,22 @@ export class Scheduler {
     }
   }
 
-  #settle(call: PoolCall, ok: boolean, value: unknown): void {
+  /** Settles a call once; `counted: false` for calls withdrawn before they ran. */
+  #settle(call: PoolCall, ok: boolean, value: unknown, counted = true): void {
     if (call.done) return;
     call.done = true;
+    if (call.dispatchedAt === 0 && --this.#queued === 0 && !this.#joining) {
+      // Nothing left to wait for: idle workers must not keep the program alive.
+      for (const worker of this.#workers) if (worker.inFlight.size === 0) worker.keepAlive(false);
+    }
     clearTimeout(call.timer);
     if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
     if (ok) {
       this.#completed++;
       call.resolve(value);
     } else {
-      this.#failed++;
+      if (counted) this.#failed++;
+      if (call.group) call.group.failed = true;
       call.reject(value);
     }
   }
@@ -250,18 +299,30 @@ export class Scheduler {
       parent: { name: me.name, pid: me.pid, threadId: me.threadId },
       ...(this.#options.init ? { init: this.#options.init } : {}),
     };
-    const worker = new PoolWorker(boot, {
-      onReady: () => {
-        this.#earlyExits = 0;
-        this.#scheduleFlush();
+    const worker = new PoolWorker(
+      boot,
+      {
+        onReady: () => {
+          this.#earlyExits = 0;
+          this.#scheduleFlush();
+        },
+        onSettled: (w, outcomes, elapsedMs) => this.#onSettled(w, outcomes, elapsedMs),
+        onInitFailed: (w, error) => this.#onInitFailed(w, error),
+        onFatal: (_worker, error) => worker.fatal ??= decodeThrown(error),
+        onExit: (w, code, signal) => this.#onExit(w, code, signal),
       },
-      onSettled: (w, outcomes, elapsedMs) => this.#onSettled(w, outcomes, elapsedMs),
-      onInitFailed: (w, error) => this.#onInitFailed(w, error),
-      onFatal: (_worker, error) => worker.fatal ??= decodeThrown(error),
-      onExit: (w, code) => this.#onExit(w, code),
-    });
-    if (this.#joining || this.#queue.length > 0) worker.keepAlive(true);
+      this.#options.backend,
+      this.#options.maxHeapMb,
+    );
+    if (this.#joining || this.#queued > 0) worker.keepAlive(true);
     this.#workers.add(worker);
+  }
+
+  /** Starts workers until the pool has its size in workers that take work. */
+  #replenish(): void {
+    let active = 0;
+    for (const worker of this.#workers) if (!worker.retiring) active++;
+    for (; active < this.#options.workers; active++) this.#spawn();
   }
 
   #onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void {
@@ -292,7 +353,7 @@ export class Scheduler {
       worker.shutdown();
     }
     this.#flush();
-    if (worker.inFlight.size === 0 && this.#queue.length === 0 && !this.#joining) {
+    if (worker.inFlight.size === 0 && this.#queued === 0 && !this.#joining) {
       worker.keepAlive(false);
     }
   }
@@ -323,17 +384,23 @@ export class Scheduler {
     for (const worker of this.#workers) void worker.terminate();
   }
 
-  #onExit(worker: PoolWorker, code: number): void {
+  #onExit(worker: PoolWorker, code: number, signal: string | null): void {
     this.#workers.delete(worker);
     if (!worker.ready && !worker.retiring) this.#earlyExits++;
     const clean = worker.retiring && worker.inFlight.size === 0 && code === 0;
+    const limit = this.#options.maxHeapMb;
+    const how = limit !== undefined && looksOutOfMemory(worker.exit?.code ?? null, signal)
+      ? `ran out of memory (its heap limit is ${limit} MiB)`
+      : signal
+      ? `was killed by ${signal}`
+      : `exited with code ${code}`;
     for (const call of worker.inFlight.values()) {
       this.#settle(
         call,
         false,
         new WorkerExitedError(
-          `Worker '${worker.name}' exited with code ${code} while running task '${call.spec.label}'`,
-          { exitCode: code },
+          `Worker '${worker.name}' ${how} while running task '${call.spec.label}'`,
+          { exitCode: signal ? null : code, signal },
           worker.fatal === undefined ? undefined : { cause: worker.fatal },
         ),
       );
@@ -348,8 +415,8 @@ export class Scheduler {
       );
     }
     const needed = this.#state === "running" ||
-      (this.#state === "closed" && this.#queue.length > 0);
-    if (needed) this.#spawn();
+      (this.#state === "closed" && this.#queued > 0);
+    if (needed) this.#replenish();
     if (this.#workers.size === 0) { for (const wake of this.#exitWaiters.splice(0)) wake(); }
     this.#maybeShutdown();
     this.#scheduleFlush();
@@ -364,7 +431,7 @@ export class Scheduler {
   #maybeShutdown(): void {
     if (this.#state !== "closed") return;
     this.#skipDone();
-    if (this.#queue.length > 0) return;
+    if (this.#queued > 0) return;
     for (const worker of this.#workers) {
       if (worker.inFlight.size === 0 && !worker.retiring) worker.shutdown();
     }
@@ -418,7 +485,7 @@ export class Scheduler {
     return {
       workers: this.#workers.size,
       busy: this.#busyCalls(),
-      queued: this.#queue.length,
+      queued: this.#queued,
       completed: this.#completed,
       failed: this.#failed,
       runTime: this.#runTimes.percentiles(),

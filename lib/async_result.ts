@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkTimeout } from "./_validate.ts";
+import { checkTimeout, invalid } from "./_validate.ts";
 import { ProcessError, TimeoutError } from "./errors.ts";
 
 type State<T> =
@@ -16,6 +16,36 @@ type State<T> =
 export interface ResultCallbacks<T> {
   readonly callback?: (value: T) => void;
   readonly errorCallback?: (error: unknown) => void;
+}
+
+/**
+ * Checks `callback` and `errorCallback` of a call's options, before the call starts.
+ *
+ * @param action What is being done, for the message: `"apply task"`.
+ */
+export function checkCallbacks(action: string, options: unknown): void {
+  if (typeof options !== "object" || options === null) return;
+  for (const name of ["callback", "errorCallback"] as const) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== "function") {
+      invalid(action, name, "must be a function", value);
+    }
+  }
+}
+
+/**
+ * Runs a result callback. An exception it throws does not change the result:
+ * it is reported as an uncaught error, as an event listener's would be.
+ */
+function runCallback<V>(callback: ((value: V) => void) | undefined, value: V): void {
+  if (callback === undefined) return;
+  try {
+    callback(value);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }
 
 /**
@@ -40,11 +70,11 @@ export class AsyncResult<T> implements PromiseLike<T> {
     this.#settled = work.then(
       (value) => {
         this.#state = { kind: "fulfilled", value };
-        callbacks.callback?.(value);
+        runCallback(callbacks.callback, value);
       },
       (error) => {
         this.#state = { kind: "rejected", error };
-        callbacks.errorCallback?.(error);
+        runCallback(callbacks.errorCallback, error);
       },
     );
   }

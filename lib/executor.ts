@@ -23,6 +23,8 @@ export interface ExecutorOptions {
   readonly initargs?: readonly unknown[];
   /** Replace a worker after this many tasks. */
   readonly maxTasksPerChild?: number;
+  /** Heap limit per worker in MiB, where the runtime enforces it (see `PoolOptions.maxHeapMb`). */
+  readonly maxHeapMb?: number;
 }
 
 /** Options of `executor.map`, given as its last argument. */
@@ -87,6 +89,7 @@ export class ProcessPoolExecutor {
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.initializer !== undefined ? { initializer: options.initializer } : {}),
       ...(options.initargs !== undefined ? { initargs: options.initargs } : {}),
+      ...(options.maxHeapMb !== undefined ? { maxHeapMb: options.maxHeapMb } : {}),
       ...(options.maxTasksPerChild !== undefined
         ? { maxTasksPerChild: options.maxTasksPerChild }
         : {}),

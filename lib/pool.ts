@@ -5,9 +5,11 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import { automaticChunksize, collect, streamResults, toChunks } from "./_map.ts";
+import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "./_protocol.ts";
 import { type CallInit, type PoolStats, Scheduler } from "./_scheduler.ts";
 import { encodeArgs } from "./_serialize.ts";
+import { checkHandlesFor } from "./_spawn.ts";
 import {
   type Backend,
   checkArray,
@@ -16,8 +18,8 @@ import {
   checkTimeout,
   invalid,
 } from "./_validate.ts";
-import { AsyncResult, type ResultCallbacks } from "./async_result.ts";
-import { PoolTerminatedError, ProcessError } from "./errors.ts";
+import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
+import { CancelledError, PoolTerminatedError, ProcessError } from "./errors.ts";
 import { taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
 
 /** Options of {@linkcode Pool} (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`). */
@@ -26,6 +28,12 @@ export interface PoolOptions {
   readonly processes?: number;
   /** `"thread"` (default) or `"process"`. */
   readonly backend?: Backend;
+  /**
+   * Heap limit per worker in MiB: enforced for child processes on Node and Deno
+   * and for threads on Node; a worker over it ends, failing the tasks it held
+   * with `WorkerExitedError`, and is replaced. Ignored where the runtime cannot enforce it.
+   */
+  readonly maxHeapMb?: number;
   /** Runs once in each worker before its first task. */
   readonly initializer?: (...args: never[]) => unknown;
   /** Arguments of `initializer`; handles arrive live. */
@@ -95,16 +103,17 @@ export class Pool {
     const processes = checkPositiveInteger(action, "processes", opts.processes) ??
       runtime.cpuCount();
     const backend = checkBackend(action, opts.backend, "thread");
-    if (backend === "process") {
-      throw new ProcessError("The process backend is not available yet: use backend 'thread'");
-    }
     const initializer = opts.initializer === undefined
       ? undefined
       : toTaskSpec(opts.initializer, action, "initializer");
     const initargs = checkArray(action, "initargs", opts.initargs) ?? [];
     const encoded = encodeArgs(initargs);
+    checkHandlesFor(backend, encoded.handles, "a pool initializer");
+    const maxHeapMb = checkPositiveInteger(action, "maxHeapMb", opts.maxHeapMb);
     this.#scheduler = new Scheduler({
       workers: processes,
+      backend,
+      ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
       maxTasksPerChild: checkPositiveInteger(action, "maxTasksPerChild", opts.maxTasksPerChild),
       taskTimeoutMs: checkTimeout(action, "taskTimeoutMs", opts.taskTimeoutMs),
       namePrefix: `PoolWorker${++pools > 1 ? pools : ""}`,
@@ -140,6 +149,7 @@ export class Pool {
     args: readonly unknown[],
     offset: number,
     options: CallOptions,
+    group?: CallGroup,
   ): { promise: Promise<unknown>; cancel(): void } {
     let call: ReturnType<Scheduler["submit"]> | undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
@@ -153,13 +163,17 @@ export class Pool {
         reject,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        ...(group ? { group } : {}),
       };
       call = this.#scheduler.submit(init);
     });
     return {
       promise,
       cancel: () =>
-        this.#scheduler.cancel(call!, new PoolTerminatedError("The task was withdrawn")),
+        this.#scheduler.cancel(
+          call!,
+          new CancelledError("The task was withdrawn before it started"),
+        ),
     };
   }
 
@@ -214,6 +228,7 @@ export class Pool {
     args?: A,
     options?: CallOptions & ResultCallbacks<Awaited<R>>,
   ): AsyncResult<Awaited<R>> {
+    checkCallbacks("apply task", options);
     return new AsyncResult(this.apply(fn, args, options), options);
   }
 
@@ -227,7 +242,7 @@ export class Pool {
   ): Promise<unknown[]> {
     const spec = toTaskSpec(fn, action, "fn");
     this.#checkInput(action, input);
-    const opts = this.#callOptions(action, options);
+    const opts: MapOptions = this.#callOptions(action, options);
     const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
     this.#check(action);
     return this.#map(spec, mode, input as Input<unknown>, chunksize, opts);
@@ -243,8 +258,9 @@ export class Pool {
     const items = await collect(input);
     const size = chunksize ?? automaticChunksize(items.length, this.processes);
     let offset = 0;
+    const group: CallGroup = { failed: false };
     const chunks = toChunks(items, size).map((chunk) => {
-      const submitted = this.#submit(spec, mode, chunk, offset, options);
+      const submitted = this.#submit(spec, mode, chunk, offset, options, group);
       offset += chunk.length;
       return submitted;
     });
@@ -317,6 +333,7 @@ export class Pool {
     iterable: Input<T>,
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
+    checkCallbacks("map task", options);
     return new AsyncResult(this.map(fn, iterable, options), options);
   }
 
@@ -335,6 +352,7 @@ export class Pool {
     iterable: Input<A>,
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
+    checkCallbacks("starmap task", options);
     return new AsyncResult(this.starmap(fn, iterable, options), options);
   }
 
