@@ -9,6 +9,7 @@
 import { type ChildProcess, fork, type Serializable } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 
 /** How long a child gets between SIGTERM and SIGKILL. */
@@ -99,10 +100,32 @@ export function spawnChildProcess(
   };
 }
 
+/**
+ * A thread that kills this child when its parent dies, even while the main
+ * thread is busy (an idle child also exits on IPC disconnect): an orphan is
+ * re-parented, so its `ppid` changes. Inline (a base64 `data:` module) so it
+ * survives bundling.
+ */
+const watchdogSource = `
+import { workerData } from "node:worker_threads";
+import process from "node:process";
+setInterval(() => {
+  if (process.ppid !== workerData.ppid) process.kill(process.pid, "SIGKILL");
+}, 250);
+`;
+
+function startOrphanWatchdog(): void {
+  const url = new URL(`data:text/javascript;base64,${btoa(watchdogSource)}`);
+  const watchdog = new Worker(url, { workerData: { ppid: process.ppid } });
+  watchdog.on("error", () => {});
+  watchdog.unref();
+}
+
 /** The current child process's channel to its parent, or `null` when not a forked child. */
 export function currentChildContext(): MessageEndpoint | null {
   if (typeof process.send !== "function") return null;
   process.once("disconnect", () => process.exit(0));
+  startOrphanWatchdog();
   return {
     post(message: unknown) {
       process.send!(message as Serializable);
