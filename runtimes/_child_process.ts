@@ -12,6 +12,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 
+/** Tells a child its parent's pid, for the orphan watchdog. */
+const parentPidVariable = "POLYCORE_PARENT_PID";
+
 /** How long a child gets between SIGTERM and SIGKILL. */
 const gracePeriodMs = 2000;
 
@@ -48,6 +51,7 @@ export function spawnChildProcess(
   const child = fork(fileURLToPath(entry), [], {
     serialization: "advanced",
     execArgv,
+    env: { ...process.env, [parentPidVariable]: String(process.pid) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   live.add(child);
@@ -109,14 +113,18 @@ export function spawnChildProcess(
 const watchdogSource = `
 import { workerData } from "node:worker_threads";
 import process from "node:process";
-setInterval(() => {
+const check = () => {
   if (process.ppid !== workerData.ppid) process.kill(process.pid, "SIGKILL");
-}, 250);
+};
+check();
+setInterval(check, 250);
 `;
 
 function startOrphanWatchdog(): void {
   const url = new URL(`data:text/javascript;base64,${btoa(watchdogSource)}`);
-  const watchdog = new Worker(url, { workerData: { ppid: process.ppid } });
+  // The parent's pid comes from the parent: if it died before this ran, ppid has already changed.
+  const ppid = Number(process.env[parentPidVariable]) || process.ppid;
+  const watchdog = new Worker(url, { workerData: { ppid } });
   watchdog.on("error", () => {});
   watchdog.unref();
 }
