@@ -15,6 +15,9 @@ import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 /** Tells a child its parent's pid, for the orphan watchdog. */
 const parentPidVariable = "POLYCORE_PARENT_PID";
 
+/** How long after "exit" a missing "close" is given up on. */
+const closeGraceMs = 250;
+
 /** How long a child gets between SIGTERM and SIGKILL. */
 const gracePeriodMs = 2000;
 
@@ -59,13 +62,22 @@ export function spawnChildProcess(
   let errorHandler: (error: unknown) => void = () => {};
   child.on("error", (error) => errorHandler(error));
   let exited = false;
+  let exitHandler: (code: number | null, signal: string | null) => void = () => {};
+  let announce!: (code: number | null, signal: string | null) => void;
   const closed = new Promise<void>((resolve) => {
-    // "close" (not "exit") comes after the last IPC message has been delivered.
-    child.once("close", () => {
+    announce = (code, signal) => {
+      if (exited) return;
       exited = true;
       live.delete(child);
       resolve();
-    });
+      exitHandler(code, signal);
+    };
+  });
+  // "close" comes after the last IPC message has been delivered, so it is the end; but Deno
+  // may never emit it for a child killed with a message in flight: then "exit", shortly after.
+  child.once("close", (code: number | null, signal: string | null) => announce(code, signal));
+  child.once("exit", (code: number | null, signal: string | null) => {
+    setTimeout(() => announce(code, signal), closeGraceMs).unref();
   });
   child.send(options.data as Serializable);
   return {
@@ -78,7 +90,7 @@ export function spawnChildProcess(
       child.on("message", handler);
     },
     onExit(handler) {
-      child.once("close", (code: number | null, signal: string | null) => handler(code, signal));
+      exitHandler = handler;
     },
     onError(handler) {
       errorHandler = handler;
