@@ -62,6 +62,88 @@ const expectations: Record<string, Expectation> = {
       assert.ok(lines.some((line) => /^Speedup: [\d.]+x$/.test(line)), lines.join("\n"));
     },
   },
+  // The Pool examples (seeds 001, 002, 004).
+  "pool_basics.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      assert.match(lines[0], /^(node|deno|bun) \S+, \d+ CPUs$/, text);
+      for (
+        const pattern of [
+          /^Sequential: \d+\.\d\ds$/,
+          /^Parallel: \d+\.\d\ds \(including starting the pool\)$/,
+          /^Parallel: \d+\.\d\ds \(the same pool again, its workers already running\)$/,
+          /^Speedup: \d+\.\dx$/,
+          /^Time taken for sequential processing: \d+\.\d\ds$/,
+          /^Time taken for parallel processing: \d+\.\d\ds \(\d+ workers, including their start\)$/,
+        ]
+      ) assert.ok(lines.some((line) => pattern.test(line)), `${pattern}\n${text}`);
+      assert.equal(lines.filter((line) => line === "Results match: true").length, 2, text);
+    },
+  },
+  "pool_methods.ts": {
+    check(lines) {
+      assert.deepEqual(lines, [
+        "map: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
+        "starmap: [3, 7, 11]",
+        "apply_async: 100",
+        "map_async: [0, 1, 4, 9, 16]",
+      ]);
+    },
+  },
+  "exception_propagation.ts": {
+    check(lines) {
+      assert.deepEqual(lines, [
+        "Exception in child process: division by zero",
+        "  class: RangeError",
+        "  cause: Task 'childProcessTask' failed in worker 'PoolWorker-1'",
+        "map failed: division by zero",
+        "  cause: Task '(anonymous)' failed on item 3 in worker 'PoolWorker-1'",
+      ]);
+    },
+  },
+  "threads_vs_processes.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      assert.equal(lines.length, 5, text);
+      assert.match(lines[0], /^(node|deno|bun) \S+, \d+ CPUs, n = \d+, count = 4$/);
+      assert.match(lines[1], /^Sequential: \d+\.\d\ds$/);
+      assert.match(lines[2], /^Threads: \d+\.\d\ds \(Promise\.all on the main thread/);
+      assert.match(lines[3], /^Processes: \d+\.\d\ds \(Pool\(4\) of worker threads/);
+      assert.match(lines[4], /^Processes: \d+\.\d\ds \(Pool\(4\) of child processes/);
+    },
+  },
+  "imap_progress.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      const progress = lines.slice(0, -2).map((line) => {
+        const match = /^Processing: \[[#-]{30}\] +(\d+)% \((\d+)\/50\)$/.exec(line);
+        assert.ok(match, `progress line: ${line}`);
+        return Number(match[2]);
+      });
+      assert.equal(progress.length, 50, "a line per percent (2% per item)");
+      assert.deepEqual(progress, Array.from({ length: 50 }, (_, i) => i + 1), text);
+      assert.match(lines.at(-2)!, /^Done: 50 results in \d+\.\d\ds, in order: true$/);
+      assert.equal(lines.at(-1), "First: Processed 0, last: Processed 49");
+    },
+  },
+  "task_function.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      const stamp = String.raw`^\[\d+\.\d s\] `;
+      const started = lines.flatMap((line) => {
+        const match = new RegExp(`${stamp}Task (\\d+) started\\.$`).exec(line);
+        return match ? [Number(match[1])] : [];
+      });
+      assert.deepEqual(started.sort((a, b) => a - b), Array.from({ length: 11 }, (_, i) => i + 1));
+      const done = (ids: number[]) => `[${ids.map((id) => `'Task ${id} is done!'`).join(", ")}]`;
+      const results = lines.filter((line) => !/ started\.$/.test(line));
+      assert.equal(results.length, 3, text);
+      for (const line of results) assert.match(line, new RegExp(stamp));
+      assert.equal(results[0].replace(/^\[[^\]]*\] /, ""), done([1, 2, 3, 4, 5]));
+      assert.equal(results[1].replace(/^\[[^\]]*\] /, ""), done([6, 7, 8, 9, 10]));
+      assert.equal(results[2].replace(/^\[[^\]]*\] /, ""), "Task 11 is done!");
+    },
+  },
 };
 
 /** The `@test-env NAME=value` declarations of an example. */
