@@ -29,7 +29,7 @@ function newChildren(): number[] {
 }
 
 describe("Process on the process backend", () => {
-  after(async () => {
+  after(() => {
     for (const p of activeChildren()) p.kill();
   });
 
