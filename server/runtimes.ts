@@ -1,0 +1,289 @@
+/**
+ * The runtimes a job can run on: the server's own (in this process) and node, deno and bun as
+ * child processes (`runner.ts`), each resolved from the project's `node_modules/.bin`, then
+ * `PATH`. A runtime that is missing, or too old, is reported unavailable — not an error.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { runtime } from "../mod.ts";
+import type { RunResult, RunSpec } from "./execute.ts";
+
+/** The runtimes polycore supports. */
+export type RuntimeName = "node" | "deno" | "bun";
+
+/** Every runtime, in display order. */
+export const runtimeNames: readonly RuntimeName[] = ["node", "deno", "bun"];
+
+/** Whether and how a runtime can run jobs here. */
+export interface RuntimeStatus {
+  readonly name: RuntimeName;
+  readonly available: boolean;
+  /** The runtime this server runs on (its jobs run in-process). */
+  readonly current: boolean;
+  readonly version: string | null;
+  readonly path: string | null;
+  /** Whether polycore enforces `maxHeapMb` there for processes / threads. */
+  readonly heapLimit: { readonly process: boolean; readonly thread: boolean };
+  /** Why it is unavailable. */
+  readonly reason?: string;
+}
+
+/** Options of {@linkcode Runtimes}. */
+export interface RuntimesOptions {
+  /** The project root, whose `node_modules/.bin` is searched first. */
+  readonly root?: string;
+  /** Fixed binaries (tests): a path, or `null` for "not installed". */
+  readonly bins?: Partial<Record<RuntimeName, string | null>>;
+  /** Directories to search after `node_modules/.bin`; `PATH` by default. */
+  readonly searchPath?: string;
+}
+
+/** A message from a runner child process (one JSON line on its stdout). */
+export type RunnerMessage =
+  | {
+    readonly type: "progress";
+    readonly run: number;
+    readonly done: number;
+    readonly total: number;
+  }
+  | { readonly type: "result"; readonly run: number; readonly result: RunResult }
+  | {
+    readonly type: "error";
+    readonly run: number;
+    readonly error: { readonly name: string; readonly message: string };
+  };
+
+/** What a runner child process reads on its stdin. */
+export interface RunnerInput {
+  readonly runs: readonly RunSpec[];
+  readonly taskTimeoutMs?: number;
+}
+
+/** Options of {@linkcode Runtimes.run}. */
+export interface SpawnOptions {
+  readonly signal?: AbortSignal;
+  readonly onMessage: (message: RunnerMessage) => void;
+}
+
+const serverDir = fileURLToPath(new URL(".", import.meta.url));
+const defaultRoot = join(serverDir, "..");
+const runnerPath = join(serverDir, "runner.ts");
+const minimum: Record<RuntimeName, [number, number]> = {
+  node: [22, 6],
+  deno: [2, 0],
+  bun: [1, 2],
+};
+
+function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(bin: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => out += chunk);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`'${bin} ${args.join(" ")}' exited with code ${code}`));
+    });
+  });
+}
+
+function parseVersion(text: string): [number, number] | undefined {
+  const match = /(\d+)\.(\d+)\.\d+/.exec(text);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/** Finds the runtimes and runs runs on them. */
+export class Runtimes {
+  readonly #root: string;
+  readonly #options: RuntimesOptions;
+  #statuses?: Promise<RuntimeStatus[]>;
+
+  constructor(options: RuntimesOptions = {}) {
+    this.#root = options.root ?? defaultRoot;
+    this.#options = options;
+  }
+
+  /** Where `name`'s binary is, or `undefined`. */
+  locate(name: RuntimeName): string | undefined {
+    const fixed = this.#options.bins?.[name];
+    if (fixed !== undefined) return fixed ?? undefined;
+    const dirs = [
+      join(this.#root, "node_modules", ".bin"),
+      ...(this.#options.searchPath ?? process.env.PATH ?? "").split(delimiter).filter(Boolean),
+    ];
+    for (const dir of dirs) {
+      const path = join(dir, name);
+      if (isExecutable(path)) return path;
+    }
+    return undefined;
+  }
+
+  /** Every runtime's status (probed once, by running `--version`). */
+  statuses(): Promise<RuntimeStatus[]> {
+    this.#statuses ??= Promise.all(runtimeNames.map((name) => this.#probe(name)));
+    return this.#statuses;
+  }
+
+  /** One runtime's status. */
+  async status(name: RuntimeName): Promise<RuntimeStatus> {
+    return (await this.statuses()).find((s) => s.name === name)!;
+  }
+
+  async #probe(name: RuntimeName): Promise<RuntimeStatus> {
+    const current = runtime.name === name;
+    const heapLimit = { process: name !== "bun", thread: name === "node" };
+    if (current && this.#options.bins?.[name] === undefined) {
+      return {
+        name,
+        available: true,
+        current,
+        version: runtime.version,
+        path: process.execPath,
+        heapLimit,
+      };
+    }
+    const path = this.locate(name);
+    if (!path) {
+      return {
+        name,
+        available: false,
+        current,
+        version: null,
+        path: null,
+        heapLimit,
+        reason: `${name} is not installed (not in node_modules/.bin nor on PATH)`,
+      };
+    }
+    let version: [number, number] | undefined;
+    let text = "";
+    try {
+      text = await run(path, ["--version"], 15_000);
+      version = parseVersion(text);
+    } catch (error) {
+      return {
+        name,
+        available: false,
+        current,
+        version: null,
+        path,
+        heapLimit,
+        reason: `'${path} --version' failed: ${(error as Error).message}`,
+      };
+    }
+    const full = /\d+\.\d+\.\d+\S*/.exec(text)?.[0] ?? null;
+    const [major, minor] = minimum[name];
+    if (!version || version[0] < major || (version[0] === major && version[1] < minor)) {
+      return {
+        name,
+        available: false,
+        current,
+        version: full,
+        path,
+        heapLimit,
+        reason: `${name} ${
+          full ?? "(unknown version)"
+        } is older than the ${major}.${minor} polycore needs`,
+      };
+    }
+    return { name, available: true, current, version: full, path, heapLimit };
+  }
+
+  /** The command line that runs `runner.ts` on `status`'s runtime. */
+  #command(status: RuntimeStatus): string[] {
+    const version = parseVersion(status.version ?? "") ?? [0, 0];
+    switch (status.name) {
+      case "node": {
+        const strip = version[0] < 23 || (version[0] === 23 && version[1] < 6)
+          ? ["--experimental-strip-types"]
+          : [];
+        return [status.path!, ...strip, runnerPath];
+      }
+      case "deno":
+        return [status.path!, "run", "-A", "--quiet", runnerPath];
+      case "bun":
+        return [status.path!, runnerPath];
+    }
+  }
+
+  /**
+   * Runs `input` in a child process of runtime `name`, passing each message it prints to
+   * `onMessage`. Aborting kills the child. Rejects when it cannot start or exits non-zero.
+   */
+  async run(name: RuntimeName, input: RunnerInput, options: SpawnOptions): Promise<void> {
+    const status = await this.status(name);
+    if (!status.available) throw new Error(`Cannot run on ${name}: ${status.reason}`);
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const [bin, ...args] = this.#command(status);
+    const child = spawn(bin, args, {
+      cwd: this.#root,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stderr = "";
+    let pending = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => stderr = (stderr + chunk).slice(-8192));
+    child.stdout.on("data", (chunk: string) => {
+      pending += chunk;
+      let newline;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, newline).trim();
+        pending = pending.slice(newline + 1);
+        if (!line.startsWith("{")) continue;
+        try {
+          options.onMessage(JSON.parse(line) as RunnerMessage);
+        } catch {
+          // Not a runner message (a stray log line that looked like JSON): skip it.
+        }
+      }
+    });
+    child.stdin.on("error", () => {}); // the child may exit before reading all of its input
+    child.stdin.end(JSON.stringify(input));
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 2000);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const [code, exitSignal] = await new Promise<[number | null, string | null]>(
+        (resolve, reject) => {
+          child.on("error", reject);
+          child.on("close", (c, s) => resolve([c, s]));
+        },
+      );
+      signal?.throwIfAborted();
+      if (code !== 0) {
+        const why = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`;
+        const tail = stderr.trim().split("\n").slice(-5).join("\n");
+        throw new Error(`The ${name} runner ${why}${tail ? `: ${tail}` : ""}`);
+      }
+    } finally {
+      clearTimeout(killTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
