@@ -20,6 +20,7 @@ import {
 } from "./_protocol.ts";
 import { encodeArgs } from "./_serialize.ts";
 import { invoke, runCall } from "./_task_runner.ts";
+import { serveManager } from "./_manager_server.ts";
 
 const thread = runtime.workerContext();
 const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
@@ -102,6 +103,10 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
 function start(data: BootData): void {
   boot = data;
   (globalThis as Record<symbol, unknown>)[bootKey] = data;
+  if (data.role === "manager") {
+    void serveManager(post, () => runtime.exit(0));
+    return;
+  }
   initialized = initialize(data.init);
   void initialized.then((ok) => ok && post({ tag: "ready" }));
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Thrown } from "./_error_codec.ts";
+import type { ManagerListening } from "./_manager_protocol.ts";
 import type { HandleSlot } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
@@ -16,7 +17,7 @@ export const bootTag = "polycore/boot@1";
 export const bootKey: unique symbol = Symbol.for("polycore.boot");
 
 /** What a worker is for. */
-export type WorkerRole = "process" | "pool";
+export type WorkerRole = "process" | "pool" | "manager";
 
 /** `workerData` of every polycore worker. */
 export interface BootData {
@@ -63,7 +64,8 @@ export type FromWorker =
   | { readonly tag: "ready" }
   | { readonly tag: "settled"; readonly outcomes: readonly Outcome[]; readonly elapsedMs: number }
   | { readonly tag: "fatal"; readonly error: Thrown }
-  | { readonly tag: "init-failed"; readonly error: Thrown };
+  | { readonly tag: "init-failed"; readonly error: Thrown }
+  | ManagerListening;
 
 /** Whether `data` is a polycore worker's boot data. */
 export function isBootData(data: unknown): data is BootData {

@@ -16,6 +16,7 @@ import {
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
+import { connectSocket, listenSocket } from "./_socket.ts";
 import type { Runtime } from "./types.ts";
 
 /** Bun through its `node:worker_threads`. */
@@ -37,6 +38,8 @@ export function createBunRuntime(): Runtime {
       spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    listen: listenSocket,
+    connect: connectSocket,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

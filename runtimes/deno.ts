@@ -18,6 +18,7 @@ import {
 import process from "node:process";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
+import { connectSocket, listenSocket } from "./_socket.ts";
 import type { Runtime } from "./types.ts";
 
 /** Deno through its Node compatibility layer. */
@@ -38,6 +39,8 @@ export function createDenoRuntime(): Runtime {
       spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: true }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    listen: listenSocket,
+    connect: connectSocket,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

@@ -15,6 +15,7 @@ import {
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
+import { connectSocket, listenSocket } from "./_socket.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -51,6 +52,8 @@ export function createNodeRuntime(): Runtime {
       }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    listen: listenSocket,
+    connect: connectSocket,
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,

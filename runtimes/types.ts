@@ -58,6 +58,28 @@ export interface WorkerChannel extends MessageEndpoint {
   unref(): void;
 }
 
+/** A message connection over a local socket. */
+export interface SocketConnection extends MessageEndpoint {
+  /** Called once when the connection closes (either side, or the peer died). */
+  onClose(handler: () => void): void;
+  /** Closes the connection. */
+  close(): void;
+  /** Lets the connection keep the program alive (the default). */
+  ref(): void;
+  /** Lets the program exit while the connection is open. */
+  unref(): void;
+}
+
+/** A socket server that {@linkcode Runtime.connect} can reach by its address. */
+export interface SocketServer {
+  /** Where clients connect (a Unix socket path). */
+  readonly address: string;
+  /** Stops listening and removes the socket file. */
+  close(): Promise<void>;
+  /** Lets the program exit while the server listens. */
+  unref(): void;
+}
+
 /** What a worker knows about itself. */
 export interface WorkerContext {
   /** The `data` given to {@linkcode Runtime.spawnThread}. */
@@ -98,6 +120,10 @@ export interface Runtime {
    * child exits when the channel to its parent closes.
    */
   childContext(): MessageEndpoint | null;
+  /** Listens for message connections from any thread or process of this machine. */
+  listen(onConnection: (connection: SocketConnection) => void): Promise<SocketServer>;
+  /** Connects to a server started by {@linkcode Runtime.listen}. */
+  connect(address: string): Promise<SocketConnection>;
   /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
   onUncaughtError(handler: (error: unknown) => void): void;
   /** Ends the current thread (in a worker) or program (on the main thread). */

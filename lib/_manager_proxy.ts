@@ -1,0 +1,53 @@
+/**
+ * The base of manager proxies: a reference to an object on a manager's
+ * server, which travels to workers as a handle.
+ *
+ * @module
+ */
+import { clientFor, type ManagerClient } from "./_manager_client.ts";
+import type { ManagedKind, ManagerAddress } from "./_manager_protocol.ts";
+import { type Handle, type HandleDescriptor, toDescriptor } from "./_serialize.ts";
+
+/** What a proxy needs to reach its object. */
+export interface ProxyState extends ManagerAddress {
+  readonly ref: number;
+  readonly kind: ManagedKind;
+}
+
+/** The handle type of every proxy; `_manager_revive.ts` registers how to revive it. */
+export const proxyType = "polycore.ManagerProxy";
+
+/** The module that registers the reviver (relative, so it also holds in the worker bundle). */
+const reviveModule = new URL("./_manager_revive.ts", import.meta.url).href;
+
+/** Base of every manager proxy: a reference to an object on the manager's server. */
+export class ManagerProxy implements Handle {
+  readonly #state: ProxyState;
+  readonly #client: ManagerClient;
+
+  /** Made by `Manager` factories, and when a proxy arrives in a worker. */
+  constructor(state: ProxyState) {
+    this.#state = state;
+    this.#client = clientFor(state);
+  }
+
+  /** The kind of object, e.g. `"dict"`. */
+  get kind(): ManagedKind {
+    return this.#state.kind;
+  }
+
+  /** Calls `method` on the object in the server. */
+  protected call(method: string, ...args: unknown[]): Promise<unknown> {
+    return this.#client.request({ tag: "call", ref: this.#state.ref, method, args });
+  }
+
+  /** The server-side id, for objects that refer to others (Condition's lock). */
+  get ref(): number {
+    return this.#state.ref;
+  }
+
+  /** How the proxy travels to a worker. */
+  [toDescriptor](): { descriptor: HandleDescriptor } {
+    return { descriptor: { module: reviveModule, type: proxyType, state: this.#state } };
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Brings manager proxies to life where they arrive (a worker imports this
+ * module on first sight of one): the proxy class per managed kind.
+ *
+ * @module
+ */
+import type { ManagedKind } from "./_manager_protocol.ts";
+import { type ManagerProxy, type ProxyState, proxyType } from "./_manager_proxy.ts";
+import { registerHandleType } from "./_serialize.ts";
+import {
+  ArrayProxy,
+  DictProxy,
+  JoinableQueueProxy,
+  ListProxy,
+  NamespaceProxy,
+  QueueProxy,
+  ValueProxy,
+} from "./manager_proxies.ts";
+import { AcquirerProxy, BarrierProxy, ConditionProxy, EventProxy } from "./manager_sync_proxies.ts";
+
+const classes: Record<ManagedKind, new (state: ProxyState) => ManagerProxy> = {
+  dict: DictProxy,
+  list: ListProxy,
+  Namespace: NamespaceProxy,
+  Value: ValueProxy,
+  Array: ArrayProxy,
+  Queue: QueueProxy,
+  JoinableQueue: JoinableQueueProxy,
+  Lock: AcquirerProxy,
+  RLock: AcquirerProxy,
+  Semaphore: AcquirerProxy,
+  BoundedSemaphore: AcquirerProxy,
+  Event: EventProxy,
+  Condition: ConditionProxy,
+  Barrier: BarrierProxy,
+};
+
+/** The proxy for an object on a manager's server. */
+export function makeProxy(state: ProxyState): ManagerProxy {
+  return new classes[state.kind](state);
+}
+
+registerHandleType(proxyType, (state) => makeProxy(state as ProxyState));
