@@ -12,6 +12,8 @@ await build({
   entryPoints: [entry.pathname],
   outfile: outfile.pathname,
   bundle: true,
+  // Class names are part of the protocol (error classes travel by name): keep them.
+  keepNames: true,
   format: "esm",
   platform: "node",
   target: "es2022",
