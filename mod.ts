@@ -23,6 +23,25 @@ export {
 export type { PoolStats } from "./lib/_scheduler.ts";
 export type { Percentiles } from "./lib/_stats.ts";
 export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";
+export { Manager, type ManagerOptions } from "./lib/manager.ts";
+export {
+  ArrayProxy,
+  DictProxy,
+  JoinableQueueProxy,
+  ListProxy,
+  NamespaceProxy,
+  QueueProxy,
+  type TimeoutOptions,
+  ValueProxy,
+} from "./lib/manager_proxies.ts";
+export { ManagerProxy } from "./lib/_manager_proxy.ts";
+export {
+  AcquirerProxy,
+  BarrierProxy,
+  type BarrierState,
+  ConditionProxy,
+  EventProxy,
+} from "./lib/manager_sync_proxies.ts";
 export {
   type ExecutorMapOptions,
   type ExecutorOptions,
@@ -42,6 +61,24 @@ export {
 } from "./lib/_serialize.ts";
 export { registerErrorClass } from "./lib/_error_codec.ts";
 export type { Backend } from "./lib/_validate.ts";
+// Shared memory and synchronization (thread backend): SharedArrayBuffer + Atomics.
+export { Lock, RLock, type WaitOptions } from "./lib/lock.ts";
+export { BoundedSemaphore, Semaphore } from "./lib/semaphore.ts";
+export { Event } from "./lib/event.ts";
+export { Condition } from "./lib/condition.ts";
+export { Barrier, type BarrierAction, type BarrierOptions } from "./lib/barrier.ts";
+export {
+  RawValue,
+  type SynchronizedOptions,
+  type Typecode,
+  Value,
+  type ValueOf,
+  type ViewOf,
+} from "./lib/shared_value.ts";
+export { RawArray, SharedArray } from "./lib/shared_array.ts";
+export { type AttachOptions, SharedMemory, type SharedMemoryOptions } from "./lib/shared_memory.ts";
+export { type ShareableItem, ShareableList } from "./lib/shareable_list.ts";
+export { EOFError } from "./lib/errors.ts";
 export {
   BrokenBarrierError,
   CancelledError,
