@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { runtime } from "../runtimes/mod.ts";
 
 /** One block as this thread holds it. */
 export interface Block {
@@ -56,23 +57,6 @@ function isUnlinked(block: Block): boolean {
   return Atomics.load(trailerOf(block), 0) === 1;
 }
 
-/**
- * Lets the program exit while the channel is open. Node and Bun have
- * `unref()`; Deno's channel takes an internal ref switch (found by feature,
- * not by runtime name; a candidate for the runtime adapter).
- */
-function unref(ch: BroadcastChannel): void {
-  const node = ch as BroadcastChannel & { unref?: () => void };
-  if (typeof node.unref === "function") return node.unref();
-  for (let proto: object | null = ch; proto; proto = Object.getPrototypeOf(proto)) {
-    const key = Object.getOwnPropertySymbols(proto).find((symbol) =>
-      symbol.description === "refBroadcastChannel"
-    );
-    const ref = key && (ch as unknown as Record<symbol, unknown>)[key];
-    if (typeof ref === "function") return void ref.call(ch, false);
-  }
-}
-
 function onMessage(event: MessageEvent): void {
   const message = event.data as Message;
   if (message?.tag === "polycore.shm.want") {
@@ -98,7 +82,7 @@ function openChannel(): BroadcastChannel {
   if (!channel) {
     channel = new BroadcastChannel(channelName);
     channel.onmessage = onMessage;
-    unref(channel);
+    runtime.unrefBroadcastChannel(channel);
   }
   return channel;
 }

@@ -9,6 +9,7 @@
 import { type ChildProcess, fork, type Serializable } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 
@@ -27,6 +28,12 @@ export interface ChildTweaks {
   readonly execArgv?: string[];
   /** Whether `--max-old-space-size` is honoured. */
   readonly enforceHeapLimit: boolean;
+  /**
+   * Whether a message must be proven serializable before it is sent: where `send()` does not
+   * throw for a value it cannot serialize but reports it later and leaves the IPC channel
+   * broken for good (Deno 2), `post()` serializes it first so that it throws instead.
+   */
+  readonly checkSerializable?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -51,7 +58,9 @@ export function spawnChildProcess(
   if (tweaks.enforceHeapLimit && options.maxHeapMb !== undefined) {
     execArgv.push(`--max-old-space-size=${options.maxHeapMb}`);
   }
-  const child = fork(fileURLToPath(entry), [], {
+  // A remote entry (polycore from JSR, on Deno) is passed as its URL: `deno run` loads it.
+  const modulePath = entry.protocol === "file:" ? fileURLToPath(entry) : entry.href;
+  const child = fork(modulePath, [], {
     serialization: "advanced",
     execArgv,
     env: { ...process.env, [parentPidVariable]: String(process.pid) },
@@ -84,6 +93,7 @@ export function spawnChildProcess(
     threadId: 0,
     pid: child.pid ?? -1,
     post(message: unknown) {
+      if (tweaks.checkSerializable) serialize(message);
       if (child.connected) child.send(message as Serializable);
     },
     onMessage(handler) {

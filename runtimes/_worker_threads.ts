@@ -24,6 +24,16 @@ export interface SpawnTweaks {
   readonly enforceHeapLimit: boolean;
 }
 
+/**
+ * `entry` as a URL `node:worker_threads` accepts: itself when it is a `file:` or `data:` URL,
+ * else a `data:` module that imports it. Deno loads polycore from `https:` when it comes from
+ * JSR, and its `Worker` takes only `file:` and `data:` URLs.
+ */
+function loadable(entry: URL): URL {
+  if (entry.protocol === "file:" || entry.protocol === "data:") return entry;
+  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(entry.href))};`);
+}
+
 /** Starts `entry` in a `node:worker_threads` Worker. */
 export function spawnWorkerThread(
   entry: URL,
@@ -33,7 +43,7 @@ export function spawnWorkerThread(
   const limits = tweaks.enforceHeapLimit && options.maxHeapMb !== undefined
     ? { maxOldGenerationSizeMb: options.maxHeapMb }
     : undefined;
-  const worker = new Worker(entry, {
+  const worker = new Worker(loadable(entry), {
     name: options.name,
     workerData: options.data,
     ...(tweaks.execArgv ? { execArgv: tweaks.execArgv } : {}),
@@ -104,4 +114,9 @@ export function exitThread(code: number): never {
 /** Writes to standard error. */
 export function writeStderr(text: string): void {
   process.stderr.write(text);
+}
+
+/** Node and Bun: a `BroadcastChannel` has `unref()`. */
+export function unrefChannel(channel: BroadcastChannel): void {
+  (channel as BroadcastChannel & { unref?: () => void }).unref?.();
 }

@@ -12,6 +12,7 @@ import {
   exitThread,
   onUncaught,
   spawnWorkerThread,
+  unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
@@ -38,6 +39,7 @@ export function createBunRuntime(): Runtime {
       spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    unrefBroadcastChannel: unrefChannel,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

@@ -21,6 +21,20 @@ import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
 import type { Runtime } from "./types.ts";
 
+/**
+ * Deno's `BroadcastChannel` has no `unref()`, but an internal ref switch under a
+ * symbol described as "refBroadcastChannel".
+ */
+function unrefDenoChannel(channel: BroadcastChannel): void {
+  for (let proto: object | null = channel; proto; proto = Object.getPrototypeOf(proto)) {
+    const key = Object.getOwnPropertySymbols(proto).find((symbol) =>
+      symbol.description === "refBroadcastChannel"
+    );
+    const ref = key && (channel as unknown as Record<symbol, unknown>)[key];
+    if (typeof ref === "function") return void ref.call(channel, false);
+  }
+}
+
 /** Deno through its Node compatibility layer. */
 export function createDenoRuntime(): Runtime {
   return {
@@ -36,9 +50,14 @@ export function createDenoRuntime(): Runtime {
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>
-      spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: true }),
+      spawnChildProcess(preferBundledEntry(entry), options, {
+        enforceHeapLimit: true,
+        // send() of an unserializable value breaks the channel instead of throwing.
+        checkSerializable: true,
+      }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    unrefBroadcastChannel: unrefDenoChannel,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

@@ -11,6 +11,7 @@ import {
   exitThread,
   onUncaught,
   spawnWorkerThread,
+  unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
@@ -52,6 +53,7 @@ export function createNodeRuntime(): Runtime {
       }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
+    unrefBroadcastChannel: unrefChannel,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

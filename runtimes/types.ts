@@ -124,6 +124,8 @@ export interface Runtime {
   listen(onConnection: (connection: SocketConnection) => void): Promise<SocketServer>;
   /** Connects to a server started by {@linkcode Runtime.listen}. */
   connect(address: string): Promise<SocketConnection>;
+  /** Lets the program exit while `channel` is open. */
+  unrefBroadcastChannel(channel: BroadcastChannel): void;
   /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
   onUncaughtError(handler: (error: unknown) => void): void;
   /** Ends the current thread (in a worker) or program (on the main thread). */
