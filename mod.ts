@@ -35,6 +35,7 @@ export {
   ValueProxy,
 } from "./lib/manager_proxies.ts";
 export { ManagerProxy } from "./lib/_manager_proxy.ts";
+export { ConnectionProxy } from "./lib/manager_pipe.ts";
 export {
   AcquirerProxy,
   BarrierProxy,

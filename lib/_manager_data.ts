@@ -6,7 +6,7 @@
  */
 import { checkTypecode, isBigTypecode, sharedView, type Typecode } from "./_typecodes.ts";
 import { deadlineOf, remaining, Waiters } from "./_waiters.ts";
-import { ProcessError, QueueEmptyError, QueueFullError } from "./errors.ts";
+import { EOFError, ProcessError, QueueEmptyError, QueueFullError } from "./errors.ts";
 
 /** An object served by a manager. `caller` identifies the client connection. */
 export interface Managed {
@@ -19,7 +19,9 @@ export function unknownMethod(kind: string, method: string): never {
 }
 
 function keyError(key: unknown): RangeError {
-  return new RangeError(`Key not found: ${typeof key === "string" ? JSON.stringify(key) : String(key)}`);
+  return new RangeError(
+    `Key not found: ${typeof key === "string" ? JSON.stringify(key) : String(key)}`,
+  );
 }
 
 /** `manager.dict()`: a Map on the server. */
@@ -57,7 +59,9 @@ export class ManagedDict implements Managed {
         map.clear();
         return undefined;
       case "update":
-        for (const [k, v] of key instanceof Map ? key : Object.entries(key as object)) map.set(k, v);
+        for (const [k, v] of key instanceof Map ? key : Object.entries(key as object)) {
+          map.set(k, v);
+        }
         return undefined;
       case "pop": {
         if (!map.has(key)) {
@@ -202,7 +206,9 @@ export class ManagedNumbers implements Managed {
   #index(value: unknown): number {
     const i = Number(value);
     if (!Number.isInteger(i) || i < 0 || i >= this.#view.length) {
-      throw new RangeError(`Array index out of range: ${String(value)} (length ${this.#view.length})`);
+      throw new RangeError(
+        `Array index out of range: ${String(value)} (length ${this.#view.length})`,
+      );
     }
     return i;
   }
@@ -241,7 +247,9 @@ export class ManagedQueue implements Managed {
   constructor(maxsize: unknown, joinable: boolean) {
     this.#maxsize = Number(maxsize ?? 0);
     if (!Number.isInteger(this.#maxsize)) {
-      throw new TypeError(`Cannot create queue as 'maxsize' must be an integer: received ${String(maxsize)}`);
+      throw new TypeError(
+        `Cannot create queue as 'maxsize' must be an integer: received ${String(maxsize)}`,
+      );
     }
     this.#joinable = joinable;
   }
@@ -253,7 +261,9 @@ export class ManagedQueue implements Managed {
   async #put(item: unknown, timeoutMs: number | undefined): Promise<void> {
     const deadline = deadlineOf(timeoutMs);
     while (this.#full()) {
-      if (!await this.#putters.wait(remaining(deadline))) throw new QueueFullError("The queue is full");
+      if (!await this.#putters.wait(remaining(deadline))) {
+        throw new QueueFullError("The queue is full");
+      }
     }
     this.#items.push(item);
     if (this.#joinable) this.#unfinished++;
@@ -263,7 +273,9 @@ export class ManagedQueue implements Managed {
   async #get(timeoutMs: number | undefined): Promise<unknown> {
     const deadline = deadlineOf(timeoutMs);
     while (this.#items.length === 0) {
-      if (!await this.#getters.wait(remaining(deadline))) throw new QueueEmptyError("The queue is empty");
+      if (!await this.#getters.wait(remaining(deadline))) {
+        throw new QueueEmptyError("The queue is empty");
+      }
     }
     const item = this.#items.shift();
     this.#putters.wake();
@@ -294,5 +306,67 @@ export class ManagedQueue implements Managed {
       }
     }
     return unknownMethod(this.#joinable ? "JoinableQueue" : "Queue", method);
+  }
+}
+
+/** `manager.Pipe(duplex)`: two ends, each with an inbox; end 0 receives only when not duplex. */
+export class ManagedPipe implements Managed {
+  readonly #inboxes: [unknown[], unknown[]] = [[], []];
+  readonly #arrivals: [Waiters, Waiters] = [new Waiters(), new Waiters()];
+  readonly #closed: [boolean, boolean] = [false, false];
+  readonly #duplex: boolean;
+
+  constructor(duplex: unknown) {
+    this.#duplex = duplex !== false;
+  }
+
+  #send(side: 0 | 1, item: unknown): void {
+    if (this.#closed[side]) throw new ProcessError("Cannot send on a closed connection");
+    if (!this.#duplex && side === 0) {
+      throw new ProcessError("Cannot send on the receiving end of a one-way pipe");
+    }
+    const other = (1 - side) as 0 | 1;
+    if (this.#closed[other]) throw new EOFError("Cannot send: the other end of the pipe is closed");
+    this.#inboxes[other].push(item);
+    this.#arrivals[other].wake();
+  }
+
+  async #recv(side: 0 | 1, timeoutMs: number | undefined): Promise<unknown> {
+    if (this.#closed[side]) throw new ProcessError("Cannot receive on a closed connection");
+    if (!this.#duplex && side === 1) {
+      throw new ProcessError("Cannot receive on the sending end of a one-way pipe");
+    }
+    const deadline = deadlineOf(timeoutMs);
+    while (this.#inboxes[side].length === 0) {
+      if (this.#closed[1 - side]) throw new EOFError("The other end of the pipe is closed");
+      if (!await this.#arrivals[side].wait(remaining(deadline))) {
+        throw new QueueEmptyError("Nothing arrived in time");
+      }
+    }
+    return this.#inboxes[side].shift();
+  }
+
+  async #poll(side: 0 | 1, timeoutMs: number | undefined): Promise<boolean> {
+    const ready = () => this.#inboxes[side].length > 0 || this.#closed[1 - side];
+    if (ready() || !timeoutMs) return ready();
+    await this.#arrivals[side].wait(timeoutMs);
+    return ready();
+  }
+
+  call(method: string, args: readonly unknown[]): unknown {
+    const side = args[0] === 1 ? 1 : 0;
+    switch (method) {
+      case "send":
+        return this.#send(side, args[1]);
+      case "recv":
+        return this.#recv(side, args[1] as number | undefined);
+      case "poll":
+        return this.#poll(side, args[1] as number | undefined);
+      case "close":
+        this.#closed[side] = true;
+        this.#arrivals[1 - side].wakeAll();
+        return undefined;
+    }
+    return unknownMethod("Pipe", method);
   }
 }

@@ -21,7 +21,8 @@ export type ManagedKind =
   | "BoundedSemaphore"
   | "Event"
   | "Condition"
-  | "Barrier";
+  | "Barrier"
+  | "Pipe";
 
 /** Client → server. The first message of a connection must be `hello` with the manager's key. */
 export type ManagerRequest =

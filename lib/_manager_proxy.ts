@@ -12,6 +12,8 @@ import { type Handle, type HandleDescriptor, toDescriptor } from "./_serialize.t
 export interface ProxyState extends ManagerAddress {
   readonly ref: number;
   readonly kind: ManagedKind;
+  /** Which end, for a pipe's connections. */
+  readonly side?: 0 | 1;
 }
 
 /** The handle type of every proxy; `_manager_revive.ts` registers how to revive it. */
@@ -39,6 +41,11 @@ export class ManagerProxy implements Handle {
   /** Calls `method` on the object in the server. */
   protected call(method: string, ...args: unknown[]): Promise<unknown> {
     return this.#client.request({ tag: "call", ref: this.#state.ref, method, args });
+  }
+
+  /** The proxy's state (for subclasses). */
+  protected get proxyState(): ProxyState {
+    return this.#state;
   }
 
   /** The server-side id, for objects that refer to others (Condition's lock). */

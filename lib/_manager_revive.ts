@@ -17,6 +17,7 @@ import {
   ValueProxy,
 } from "./manager_proxies.ts";
 import { AcquirerProxy, BarrierProxy, ConditionProxy, EventProxy } from "./manager_sync_proxies.ts";
+import { ConnectionProxy } from "./manager_pipe.ts";
 
 const classes: Record<ManagedKind, new (state: ProxyState) => ManagerProxy> = {
   dict: DictProxy,
@@ -33,6 +34,7 @@ const classes: Record<ManagedKind, new (state: ProxyState) => ManagerProxy> = {
   Event: EventProxy,
   Condition: ConditionProxy,
   Barrier: BarrierProxy,
+  Pipe: ConnectionProxy,
 };
 
 /** The proxy for an object on a manager's server. */

@@ -15,6 +15,7 @@ import {
   ManagedList,
   ManagedNamespace,
   ManagedNumbers,
+  ManagedPipe,
   ManagedQueue,
 } from "./_manager_data.ts";
 import type {
@@ -86,6 +87,9 @@ async function create(kind: ManagedKind, args: readonly unknown[]): Promise<numb
       );
       break;
     }
+    case "Pipe":
+      object = new ManagedPipe(args[0]);
+      break;
     default:
       throw new TypeError(`Cannot create a managed '${String(kind)}': unknown kind`);
   }

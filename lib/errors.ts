@@ -160,3 +160,15 @@ export class BrokenBarrierError extends ProcessError {}
  * ```
  */
 export class CancelledError extends ProcessError {}
+
+/**
+ * `recv()` found nothing left to receive and every handle of the other end of
+ * the pipe closed (Python: `EOFError`).
+ *
+ * @example
+ * ```ts
+ * import { EOFError } from "./errors.ts";
+ * console.log(new EOFError("the other end of the pipe is closed").name); // "EOFError"
+ * ```
+ */
+export class EOFError extends ProcessError {}

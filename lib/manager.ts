@@ -29,6 +29,7 @@ import type {
   ConditionProxy,
   EventProxy,
 } from "./manager_sync_proxies.ts";
+import type { ConnectionProxy } from "./manager_pipe.ts";
 import { taskDescriptor, toTaskSpec } from "./task.ts";
 import type { Typecode } from "./_typecodes.ts";
 
@@ -210,6 +211,24 @@ export class Manager {
       ? undefined
       : taskDescriptor(toTaskSpec(options.action, "create barrier", "action"), true);
     return this.#create("Barrier", [parties, action, options.timeoutMs]);
+  }
+
+  /**
+   * A pipe whose ends work in any thread or process (the process backend's `Pipe`):
+   * `[a, b]`; with `duplex: false`, `a` only receives and `b` only sends, as in Python.
+   */
+  async Pipe<T = unknown>(duplex = true): Promise<[ConnectionProxy<T>, ConnectionProxy<T>]> {
+    if (this.#shutDown) {
+      throw new ProcessError("Cannot create a Pipe as the manager has been shut down");
+    }
+    const ref = await this.#client.request({
+      tag: "create",
+      kind: "Pipe",
+      args: [duplex],
+    }) as number;
+    const end = (side: 0 | 1) =>
+      makeProxy({ ...this.#address, ref, kind: "Pipe", side }) as ConnectionProxy<T>;
+    return [end(0), end(1)];
   }
 
   /** Stops the server; proxies fail with a clear error afterwards (Python: `manager.shutdown()`). */

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   BrokenBarrierError,
+  EOFError,
   fromModule,
   Manager,
   Pool,
@@ -201,6 +202,54 @@ for (const backend of backends) {
         18,
       ]);
       await assert.rejects(queue.taskDone(), /too many times/);
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`manager.Pipe() between ${backend} workers`, () => {
+    it("the seed's sender/receiver: objects in order, then EOFError after close", {
+      timeout: 60_000,
+    }, async () => {
+      await using manager = await Manager.start({ backend });
+      const [receiving, sending] = await manager.Pipe<unknown>(false);
+      const sender = new Process({
+        backend,
+        target: async (conn: typeof sending) => {
+          await conn.send("Hello from sender");
+          await conn.send({ data: [1, 2, 3] });
+          await conn.sendBytes(new Uint8Array([7, 8]));
+          await conn.close();
+        },
+        args: [sending],
+      });
+      sender.start();
+      assert.equal(await receiving.recv(), "Hello from sender");
+      assert.deepEqual(await receiving.recv(), { data: [1, 2, 3] });
+      assert.deepEqual(await receiving.recvBytes(), new Uint8Array([7, 8]));
+      await assert.rejects(receiving.recv(), (error) => EOFError.is(error));
+      assert.equal(await receiving.poll(), true, "EOF counts as readable, as in Python");
+      await sender.join();
+      assert.equal(sender.exitCode, 0);
+      await assert.rejects(receiving.send("x"), /receiving end of a one-way pipe/);
+    });
+
+    it("duplex ends talk both ways; poll and recv honour timeouts", {
+      timeout: 60_000,
+    }, async () => {
+      await using manager = await Manager.start({ backend });
+      const [a, b] = await manager.Pipe<number>();
+      assert.equal(await a.poll(), false);
+      assert.equal(await a.poll(20), false);
+      await assert.rejects(a.recv({ timeoutMs: 20 }), (error) => QueueEmptyError.is(error));
+      await using pool = new Pool({ processes: 1, backend });
+      const echoed = pool.apply(async (end: typeof b) => {
+        const n = await end.recv();
+        await end.send(n * 2);
+      }, [b]);
+      await a.send(21);
+      assert.equal(await a.recv(), 42);
+      await echoed;
     });
   });
 }
