@@ -52,7 +52,13 @@ export { Future } from "./lib/future.ts";
 export { asCompleted, type ReturnWhen, wait, type WaitResult } from "./lib/as_completed.ts";
 export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
 export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
-export { fromModule, type ModuleTask, type Task, type TaskModule } from "./lib/task.ts";
+export {
+  fromModule,
+  type ModuleTask,
+  type ModuleTaskLocation,
+  type Task,
+  type TaskModule,
+} from "./lib/task.ts";
 export {
   type Handle,
   type HandleDescriptor,

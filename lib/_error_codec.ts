@@ -79,7 +79,10 @@ for (
  * @param ctor The error class.
  * @param name The name it is found by; the class's own name by default.
  */
-export function registerErrorClass(ctor: ErrorClass, name: string = ctor.name): void {
+export function registerErrorClass(
+  ctor: abstract new (...args: never[]) => Error,
+  name: string = ctor.name,
+): void {
   if (typeof ctor !== "function") {
     throw new TypeError(
       `Cannot register error class as 'ctor' must be a class: received ${typeof ctor}`,

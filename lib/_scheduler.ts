@@ -40,10 +40,15 @@ export interface SchedulerOptions {
 
 /** A snapshot of a pool's activity (`pool.stats()`). */
 export interface PoolStats {
+  /** Workers running. */
   readonly workers: number;
+  /** Workers running a call. */
   readonly busy: number;
+  /** Calls waiting in the parent for a worker. */
   readonly queued: number;
+  /** Calls that succeeded. */
   readonly completed: number;
+  /** Calls that failed. */
   readonly failed: number;
   /** Dispatch to settlement, per call (ms). */
   readonly runTime: Percentiles;

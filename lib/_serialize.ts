@@ -8,7 +8,19 @@
  */
 import type { Transferable } from "../runtimes/types.ts";
 
-/** The method by which an object says how to send it to a worker. */
+/**
+ * The method by which an object says how to send it to a worker, as a
+ * {@linkcode Handle} (Python's `__reduce__`, for objects a worker inherits).
+ *
+ * @example
+ * ```ts
+ * import { toDescriptor } from "./_serialize.ts";
+ * const handle = {
+ *   [toDescriptor]: () => ({ descriptor: { module: import.meta.url, type: "Tag", state: 1 } }),
+ * };
+ * console.log(handle[toDescriptor]().descriptor.type); // "Tag"
+ * ```
+ */
 export const toDescriptor: unique symbol = Symbol.for("polycore.toDescriptor");
 
 /** What crosses the boundary in place of a handle. */
@@ -49,14 +61,18 @@ const revivers: Map<string, Reviver> = ((globalThis as Record<symbol, unknown>)[
 ] ??= new Map<string, Reviver>()) as Map<string, Reviver>;
 
 /**
- * Registers how handles of one type come alive in a worker. Call it at the
- * top level of the module named in the handle's descriptor.
+ * Registers how handles of one type come alive in a worker (Python: a
+ * `copyreg` reducer, for objects a worker inherits). Call it at the top level
+ * of the module named in the handle's descriptor.
  *
  * @example A handle type
  * ```ts
  * import { type Handle, registerHandleType, toDescriptor } from "./_serialize.ts";
  * class Counter implements Handle {
- *   constructor(readonly cells: Int32Array) {}
+ *   readonly cells: Int32Array;
+ *   constructor(cells: Int32Array) {
+ *     this.cells = cells;
+ *   }
  *   [toDescriptor]() {
  *     return { descriptor: { module: import.meta.url, type: "Counter", state: this.cells } };
  *   }
@@ -64,7 +80,7 @@ const revivers: Map<string, Reviver> = ((globalThis as Record<symbol, unknown>)[
  * registerHandleType("Counter", (state) => new Counter(state as Int32Array));
  * ```
  */
-export function registerHandleType(type: string, revive: Reviver): void {
+export function registerHandleType(type: string, revive: (state: unknown) => unknown): void {
   revivers.set(type, revive);
 }
 
@@ -72,7 +88,8 @@ const marked = new WeakSet<object>();
 
 /**
  * Marks an `ArrayBuffer` (or a typed array's buffer, or a `MessagePort`) to be
- * moved to the worker instead of copied: zero-copy, and unusable here after.
+ * moved to the worker instead of copied: zero-copy, and unusable here after
+ * (Python has no counterpart: it always pickles a copy).
  *
  * @example Move a large buffer to a worker
  * ```ts

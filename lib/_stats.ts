@@ -6,9 +6,13 @@
 
 /** Percentiles of recent samples, in milliseconds. */
 export interface Percentiles {
+  /** The median. */
   readonly p50: number;
+  /** The 90th percentile. */
   readonly p90: number;
+  /** The 99th percentile. */
   readonly p99: number;
+  /** The largest sample. */
   readonly max: number;
 }
 

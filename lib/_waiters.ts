@@ -22,15 +22,16 @@ export class Waiters {
   wait(timeoutMs?: number): Promise<boolean> {
     if (timeoutMs !== undefined && timeoutMs <= 0) return Promise.resolve(false);
     return new Promise((resolve) => {
-      let waiter: Waiter;
-      const timer = timeoutMs === undefined || !Number.isFinite(timeoutMs)
-        ? undefined
-        : setTimeout(() => {
+      const waiter: { wake: (woken: boolean) => void; timer?: ReturnType<typeof setTimeout> } = {
+        wake: resolve,
+      };
+      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+        waiter.timer = setTimeout(() => {
           const index = this.#queue.indexOf(waiter);
           if (index >= 0) this.#queue.splice(index, 1);
           resolve(false);
         }, timeoutMs);
-      waiter = { wake: resolve, ...(timer ? { timer } : {}) };
+      }
       this.#queue.push(waiter);
     });
   }

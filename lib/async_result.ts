@@ -14,7 +14,9 @@ type State<T> =
 
 /** Callbacks run when the work settles (Python: `callback` / `error_callback`). */
 export interface ResultCallbacks<T> {
+  /** Called with the result on success (Python: `callback`). */
   readonly callback?: (value: T) => void;
+  /** Called with the error on failure (Python: `error_callback`). */
   readonly errorCallback?: (error: unknown) => void;
 }
 
@@ -49,15 +51,16 @@ function runCallback<V>(callback: ((value: V) => void) | undefined, value: V): v
 }
 
 /**
- * The eventual result of pool work. It is thenable, so `await result` works
- * too; a failure that nobody asks for is not reported as unhandled.
+ * The eventual result of pool work (Python: `multiprocessing.pool.AsyncResult`).
+ * It is thenable, so `await result` works too; a failure that nobody asks for
+ * is not reported as unhandled.
  *
  * @example Get a result with a timeout
- * ```ts ignore
+ * ```ts
  * import { Pool } from "polycore";
  * await using pool = new Pool(2);
  * const result = pool.applyAsync((x: number) => x * x, [7]);
- * console.log(await result.get(1000)); // 49
+ * console.log(await result.get(10_000)); // 49, or a TimeoutError after 10 s
  * console.log(result.ready(), result.successful()); // true true
  * ```
  */
@@ -65,7 +68,12 @@ export class AsyncResult<T> implements PromiseLike<T> {
   readonly #settled: Promise<void>;
   #state: State<T> = { kind: "pending" };
 
-  /** @param work The work's promise. @param callbacks Run once it settles. */
+  /**
+   * Made by `Pool.applyAsync()`, `mapAsync()` and `starmapAsync()`.
+   *
+   * @param work The work's promise.
+   * @param callbacks Run once it settles.
+   */
   constructor(work: Promise<T>, callbacks: ResultCallbacks<T> = {}) {
     this.#settled = work.then(
       (value) => {

@@ -11,12 +11,15 @@ import { Process, type ProcessOptions } from "./process.ts";
 
 /** The runtime polycore runs on. */
 export interface RuntimeInfo {
+  /** `"node"`, `"deno"` or `"bun"`. */
   readonly name: RuntimeName;
+  /** The runtime's own version, e.g. `"24.21.0"`. */
   readonly version: string;
 }
 
 /**
- * The current runtime's name and version.
+ * The current runtime's name and version (Python has one runtime; the nearest is
+ * `platform.python_implementation()` with `platform.python_version()`).
  *
  * @example
  * ```ts

@@ -19,7 +19,12 @@ const brand = Symbol.for("polycore.error");
  * ```
  */
 export class ProcessError extends Error {
-  /** @param message What went wrong. @param options `cause`. */
+  /**
+   * Makes the error; its `name` is the class's name.
+   *
+   * @param message What went wrong.
+   * @param options `cause`.
+   */
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -66,7 +71,13 @@ export class TimeoutError extends ProcessError {}
 export class RemoteError extends ProcessError {
   /** The stack of the error as it was in the worker. */
   readonly remoteStack: string;
-  /** @param message Which task failed, and where. @param remoteStack The worker's stack. */
+  /**
+   * Made by polycore for an error raised in a worker.
+   *
+   * @param message Which task failed, and where.
+   * @param remoteStack The worker's stack.
+   * @param options `cause`.
+   */
   constructor(message: string, remoteStack: string, options?: ErrorOptions) {
     super(message, options);
     this.remoteStack = remoteStack;
@@ -98,7 +109,13 @@ export class WorkerExitedError extends ProcessError {
   readonly exitCode: number | null;
   /** The signal that ended the worker, or `null`. */
   readonly signal: string | null;
-  /** @param message What happened. @param info How the worker ended. */
+  /**
+   * Made by polycore when a worker exits while holding tasks.
+   *
+   * @param message What happened.
+   * @param info How the worker ended.
+   * @param options `cause`.
+   */
   constructor(message: string, info: WorkerExitInfo, options?: ErrorOptions) {
     super(message, options);
     this.exitCode = info.exitCode;
@@ -107,7 +124,9 @@ export class WorkerExitedError extends ProcessError {
 }
 
 /**
- * Work submitted to, or pending in, a pool that was terminated or closed.
+ * Work submitted to, or pending in, a pool that was terminated or closed
+ * (Python raises `ValueError("Pool not running")`, or for an executor
+ * `RuntimeError("cannot schedule new futures after shutdown")`).
  *
  * @example
  * ```ts

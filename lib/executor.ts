@@ -69,7 +69,7 @@ function* zip(iterables: Iterable<unknown>[]): Generator<unknown[]> {
  * import { ProcessPoolExecutor } from "./executor.ts";
  * await using executor = new ProcessPoolExecutor({ maxWorkers: 2 });
  * const futures = [10, 20].map((n) => executor.submit((x: number) => x + 1, n));
- * for await (const f of asCompleted(futures)) console.log(await f.result());
+ * for await (const f of asCompleted(futures)) console.log(await f); // `f` is a Future: see asCompleted
  * for await (const y of executor.map((a: number, b: number) => a * b, [1, 2], [3, 4])) console.log(y);
  * ```
  */
@@ -78,7 +78,11 @@ export class ProcessPoolExecutor {
   readonly #pending = new Set<{ cancel(): boolean }>();
   #shutdown = false;
 
-  /** @param options Workers, backend, initializer, recycling. */
+  /**
+   * Starts the pool of workers (Python: `ProcessPoolExecutor(max_workers, …)`).
+   *
+   * @param options Workers, backend, initializer, recycling.
+   */
   constructor(options: ExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) {
       invalid("create executor", "options", "must be an object", options);

@@ -21,8 +21,9 @@ export interface FutureSource {
 }
 
 /**
- * The eventual result of `executor.submit()`. Thenable: `await future` gives
- * the result. A failure nobody asks for is not reported as unhandled.
+ * The eventual result of `executor.submit()` (Python:
+ * `concurrent.futures.Future`). Thenable: `await future` gives the result. A
+ * failure nobody asks for is not reported as unhandled.
  *
  * @example
  * ```ts
@@ -37,7 +38,9 @@ export class Future<T> implements PromiseLike<T> {
   #source?: FutureSource;
   #outcome?: Outcome<T>;
   #cancelled = false;
-  readonly #callbacks: ((future: Future<T>) => void)[] = [];
+  // Callbacks wrapped as closures, so that T appears here in no parameter: Future<T> stays
+  // covariant (a Future<number> is a Future<unknown>, and wait([a, b]) takes mixed futures).
+  readonly #callbacks: (() => void)[] = [];
   readonly #settled: Promise<void>;
   #wake!: () => void;
 
@@ -46,12 +49,20 @@ export class Future<T> implements PromiseLike<T> {
     this.#settled = new Promise((resolve) => this.#wake = resolve);
   }
 
-  /** Connects the future to the call that fulfils it (internal). */
+  /**
+   * Connects the future to the call that fulfils it (internal).
+   *
+   * @ignore
+   */
   bind(source: FutureSource): void {
     this.#source = source;
   }
 
-  /** Settles the future (internal). */
+  /**
+   * Settles the future (internal: Python's `set_result`/`set_exception`, for executors).
+   *
+   * @ignore
+   */
   settle(outcome: Outcome<T>): void {
     if (this.#outcome) return;
     this.#outcome = outcome;
@@ -59,7 +70,7 @@ export class Future<T> implements PromiseLike<T> {
       this.#cancelled = true;
     }
     this.#wake();
-    for (const callback of this.#callbacks.splice(0)) this.#run(callback);
+    for (const callback of this.#callbacks.splice(0)) callback();
   }
 
   #run(callback: (future: Future<T>) => void): void {
@@ -141,7 +152,7 @@ export class Future<T> implements PromiseLike<T> {
       );
     }
     if (this.#outcome) this.#run(callback);
-    else this.#callbacks.push(callback);
+    else this.#callbacks.push(() => this.#run(callback));
   }
 
   /** Makes the future awaitable. */

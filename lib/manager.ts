@@ -5,7 +5,7 @@
  * @module
  */
 import type { WorkerChannel } from "../runtimes/types.ts";
-import type { ManagedKind, ManagerAddress, ManagerListening } from "./_manager_protocol.ts";
+import type { ManagedKind, ManagerAddress } from "./_manager_protocol.ts";
 import { clientFor, type ManagerClient } from "./_manager_client.ts";
 import { makeProxy } from "./_manager_revive.ts";
 import type { ManagerProxy } from "./_manager_proxy.ts";
@@ -31,7 +31,7 @@ import type {
 } from "./manager_sync_proxies.ts";
 import type { ConnectionProxy } from "./manager_pipe.ts";
 import { taskDescriptor, toTaskSpec } from "./task.ts";
-import type { Typecode } from "./_typecodes.ts";
+import type { Typecode, ValueOf } from "./_typecodes.ts";
 
 /** Options of {@linkcode Manager.start}. */
 export interface ManagerOptions {
@@ -146,16 +146,16 @@ export class Manager {
     return this.#create("Namespace", [init]);
   }
 
-  /** A shared number of a typecode (Python: `manager.Value('i', 0)`). */
-  Value<T extends number | bigint = number>(typecode: Typecode, value?: T): Promise<ValueProxy<T>> {
+  /** A shared number of a typecode; `q`/`Q` hold bigints (Python: `manager.Value('i', 0)`). */
+  Value<C extends Typecode>(typecode: C, value?: ValueOf<C>): Promise<ValueProxy<ValueOf<C>>> {
     return this.#create("Value", [typecode, value]);
   }
 
   /** Shared numbers of a typecode, from items or a length (Python: `manager.Array('d', [1, 2])`). */
-  Array<T extends number | bigint = number>(
-    typecode: Typecode,
-    items: readonly T[] | number,
-  ): Promise<ArrayProxy<T>> {
+  Array<C extends Typecode>(
+    typecode: C,
+    items: readonly ValueOf<C>[] | number,
+  ): Promise<ArrayProxy<ValueOf<C>>> {
     return this.#create("Array", [typecode, items]);
   }
 

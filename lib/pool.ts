@@ -64,11 +64,12 @@ export interface ImapOptions {
   readonly chunksize?: number;
   /** Chunks in flight at most (memory stays bounded); `4 × workers` by default. */
   readonly buffersize?: number;
+  /** Aborting rejects the chunks in flight with the signal's reason, which the iteration throws. */
   readonly signal?: AbortSignal;
+  /** Time limit of each chunk. */
   readonly timeoutMs?: number;
 }
 
-type Fn<A extends unknown[], R> = (...args: A) => R;
 type Input<T> = Iterable<T> | AsyncIterable<T>;
 
 let pools = 0;
@@ -91,7 +92,11 @@ export const schedulerOf: unique symbol = Symbol("polycore.schedulerOf");
 export class Pool {
   readonly #scheduler: Scheduler;
 
-  /** @param options A number of workers, or options. */
+  /**
+   * Starts the workers (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`).
+   *
+   * @param options A number of workers, or options.
+   */
   constructor(options?: number | PoolOptions) {
     const action = "create pool";
     const opts: PoolOptions = typeof options === "number" || options === undefined
@@ -200,7 +205,7 @@ export class Pool {
    * ```
    */
   apply<A extends unknown[], R>(
-    fn: Fn<A, R>,
+    fn: (...args: A) => R,
     args?: A,
     options?: CallOptions,
   ): Promise<Awaited<R>> {
@@ -224,7 +229,7 @@ export class Pool {
    * ```
    */
   applyAsync<A extends unknown[], R>(
-    fn: Fn<A, R>,
+    fn: (...args: A) => R,
     args?: A,
     options?: CallOptions & ResultCallbacks<Awaited<R>>,
   ): AsyncResult<Awaited<R>> {
@@ -292,7 +297,11 @@ export class Pool {
    * console.log(await pool.map((n: number) => n + 1, [1, 2, 3], { chunksize: 2 })); // [2, 3, 4]
    * ```
    */
-  map<T, R>(fn: Fn<[T], R>, iterable: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
+  map<T, R>(
+    fn: (arg: T) => R,
+    iterable: Iterable<T> | AsyncIterable<T>,
+    options?: MapOptions,
+  ): Promise<Awaited<R>[]> {
     return this.#startMap("map task", fn, "map", iterable, options) as Promise<Awaited<R>[]>;
   }
 
@@ -307,8 +316,8 @@ export class Pool {
    * ```
    */
   starmap<A extends unknown[], R>(
-    fn: Fn<A, R>,
-    iterable: Input<A>,
+    fn: (...args: A) => R,
+    iterable: Iterable<A> | AsyncIterable<A>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     return this.#startMap("starmap task", fn, "starmap", iterable, options) as Promise<
@@ -329,8 +338,8 @@ export class Pool {
    * ```
    */
   mapAsync<T, R>(
-    fn: Fn<[T], R>,
-    iterable: Input<T>,
+    fn: (arg: T) => R,
+    iterable: Iterable<T> | AsyncIterable<T>,
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
     checkCallbacks("map task", options);
@@ -348,8 +357,8 @@ export class Pool {
    * ```
    */
   starmapAsync<A extends unknown[], R>(
-    fn: Fn<A, R>,
-    iterable: Input<A>,
+    fn: (...args: A) => R,
+    iterable: Iterable<A> | AsyncIterable<A>,
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
     checkCallbacks("starmap task", options);
@@ -397,8 +406,8 @@ export class Pool {
    * ```
    */
   imap<T, R>(
-    fn: Fn<[T], R>,
-    iterable: Input<T>,
+    fn: (arg: T) => R,
+    iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
     return this.#stream("imap task", fn, iterable, options, true) as AsyncGenerator<
@@ -421,8 +430,8 @@ export class Pool {
    * ```
    */
   imapUnordered<T, R>(
-    fn: Fn<[T], R>,
-    iterable: Input<T>,
+    fn: (arg: T) => R,
+    iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
     return this.#stream("imap task", fn, iterable, options, false) as AsyncGenerator<
@@ -457,7 +466,11 @@ export class Pool {
     return this.#scheduler.stats();
   }
 
-  /** The pool's scheduler (internal). */
+  /**
+   * The pool's scheduler (internal).
+   *
+   * @ignore
+   */
   get [schedulerOf](): Scheduler {
     return this.#scheduler;
   }

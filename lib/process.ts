@@ -82,7 +82,11 @@ export class Process<A extends unknown[] = unknown[]> {
   #exited?: Promise<void>;
   #joiners = 0;
 
-  /** @param options What to run, and how. */
+  /**
+   * Creates the process; `start()` starts it (Python: `Process(target, args, name, daemon)`).
+   *
+   * @param options What to run, and how.
+   */
   constructor(options: ProcessOptions<A>) {
     const action = "create process";
     if (typeof options !== "object" || options === null) {

@@ -11,7 +11,9 @@ const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
 
 /** Where a module task lives. */
 export interface ModuleTaskLocation {
+  /** The module's absolute URL. */
   readonly url: string;
+  /** The name of the export. */
   readonly exportName: string;
 }
 
@@ -35,9 +37,10 @@ export type Task<A extends unknown[] = never[], R = unknown> =
   | ModuleTask<(...args: A) => R>;
 
 /**
- * References the exports of a module as tasks, typed from the module itself.
- * The worker imports the module (`.ts` included, on every runtime) and calls
- * the export, so the function may use its module's imports and helpers.
+ * References the exports of a module as tasks, typed from the module itself
+ * (Python pickles a function by its qualified name, and the worker imports
+ * it). The worker imports the module (`.ts` included, on every runtime) and
+ * calls the export, so the function may use its module's imports and helpers.
  *
  * @example Run a module's export in a worker
  * ```ts ignore

@@ -151,13 +151,19 @@ function startOrphanWatchdog(): void {
   watchdog.unref();
 }
 
-/** The current child process's channel to its parent, or `null` when not a forked child. */
-export function currentChildContext(): MessageEndpoint | null {
+/**
+ * The current child process's channel to its parent, or `null` when not a forked child.
+ * `tweaks.checkSerializable` as for {@linkcode spawnChildProcess}.
+ */
+export function currentChildContext(
+  tweaks: Pick<ChildTweaks, "checkSerializable"> = {},
+): MessageEndpoint | null {
   if (typeof process.send !== "function") return null;
   process.once("disconnect", () => process.exit(0));
   startOrphanWatchdog();
   return {
     post(message: unknown) {
+      if (tweaks.checkSerializable) serialize(message);
       process.send!(message as Serializable);
     },
     onMessage(handler) {

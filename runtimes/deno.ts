@@ -56,7 +56,7 @@ export function createDenoRuntime(): Runtime {
         checkSerializable: true,
       }),
     workerContext: currentWorkerContext,
-    childContext: currentChildContext,
+    childContext: () => currentChildContext({ checkSerializable: true }),
     unrefBroadcastChannel: unrefDenoChannel,
     listen: listenSocket,
     connect: connectSocket,

@@ -8,6 +8,7 @@ import type { RuntimeName } from "./types.ts";
 /**
  * Tells which runtime a global object belongs to: Deno first, then Bun, then
  * Node (Deno and Bun both set `process.versions.node`, so the order matters).
+ * Python's nearest is `platform.python_implementation()`.
  *
  * @example Detect the current runtime
  * ```ts

@@ -24,5 +24,15 @@ const adapters = {
   bun: createBunRuntime,
 } as const;
 
-/** The adapter of the runtime this program runs on. */
+/**
+ * The adapter of the runtime this program runs on: spawning threads and child processes,
+ * sockets, capability flags (polycore's own layer; Python's `multiprocessing` has one runtime and
+ * no counterpart).
+ *
+ * @example Capabilities, not names
+ * ```ts
+ * import { runtime } from "./mod.ts";
+ * console.log(runtime.canTerminateBusyThread, runtime.canLimitProcessMemory);
+ * ```
+ */
 export const runtime: Runtime = adapters[detectRuntime()]();

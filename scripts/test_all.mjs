@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Runs the one test suite (tests/*_test.ts, node:test + node:assert/strict) on every runtime,
 // one after the other: `deno test`, then `bun test`, then `node --test`. Node runs last because
-// CI reads the summary lines Node prints at the very end.
+// CI reads the summary lines Node prints at the very end. Before them, the `doc` step runs the
+// JSDoc examples of mod.ts, lib/, runtimes/ and server/ with `deno test --doc` (type-checked,
+// then run; examples marked ```ts ignore are skipped).
 //
 // Usage:
-//   node scripts/test_all.mjs                                  every runtime, every test file
-//   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes
-//   node scripts/test_all.mjs tests/pool_test.ts               a subset of files
+//   node scripts/test_all.mjs                                  the doc step, then every runtime
+//   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes (or `doc`)
+//   node scripts/test_all.mjs tests/pool_test.ts               a subset of files (no doc step
+//                                                              unless --runtimes names it)
 //   node scripts/test_all.mjs --timeout-ms 60000 ...           per-runtime time limit
 //
 // Exits 0 when every runtime passed, 1 when any failed (after running all of them), 2 on bad
@@ -27,8 +30,12 @@ const IS_WINDOWS = process.platform === "win32";
 // default), and bun 1.4 does not read `[test] timeout` from bunfig.toml: widen it here.
 const BUN_TEST_TIMEOUT_MS = 120_000;
 
-/** The runtimes in the order they run; Node stays last. */
+/** Where the doc step looks for JSDoc examples (folders: their modules are not run as tests). */
+const DOC_PATHS = ["./mod.ts", "./lib/", "./runtimes/", "./server/"];
+
+/** The runtimes in the order they run; Node stays last. `doc` ignores the test files. */
 const RUNNERS = [
+  { name: "doc", bin: "deno", args: () => ["test", "-A", "--doc", ...DOC_PATHS] },
   { name: "deno", bin: "deno", args: (files) => ["test", "-A", "--no-check", ...files] },
   {
     name: "bun",
@@ -45,7 +52,7 @@ const RUNNERS = [
 function usageError(message) {
   console.error(`test_all: ${message}`);
   console.error(
-    "usage: node scripts/test_all.mjs [--runtimes deno,bun,node] [--timeout-ms N] " +
+    "usage: node scripts/test_all.mjs [--runtimes doc,deno,bun,node] [--timeout-ms N] " +
       "[tests/x_test.ts ...]",
   );
   process.exit(2);
@@ -54,6 +61,7 @@ function usageError(message) {
 function parseArgs(argv) {
   const known = RUNNERS.map((r) => r.name);
   let runtimes = known;
+  let runtimesGiven = false;
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   const files = [];
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +76,7 @@ function parseArgs(argv) {
     };
     if (flag === "--runtimes") {
       runtimes = value().split(",").map((s) => s.trim()).filter(Boolean);
+      runtimesGiven = true;
       const unknown = runtimes.filter((r) => !known.includes(r));
       if (unknown.length > 0 || runtimes.length === 0) {
         usageError(`--runtimes expects a list of ${known.join(", ")}: received '${runtimes}'`);
@@ -85,6 +94,8 @@ function parseArgs(argv) {
       files.push(arg);
     }
   }
+  // Tests picked by file are a focused run: the doc step only when asked for by name.
+  if (files.length > 0 && !runtimesGiven) runtimes = runtimes.filter((r) => r !== "doc");
   return { runtimes, timeoutMs, files };
 }
 

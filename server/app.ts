@@ -26,7 +26,11 @@ import { Runtimes } from "./runtimes.ts";
 
 /** The playground app: a Hono app plus what a server needs to stop it. */
 export type PlaygroundApp = OpenAPIHono<AppEnv> & {
-  /** What the handlers share: options, jobs, metrics, runtimes. */
+  /**
+   * What the handlers share: options, jobs, metrics, runtimes (internal).
+   *
+   * @ignore
+   */
   readonly context: ServerContext;
   /** Refuses new jobs, cancels running ones and waits until their workers are gone. */
   shutdown(): Promise<void>;
@@ -38,7 +42,7 @@ const loopbackHost = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
  * Builds the playground app.
  *
  * @example Run a job in-process
- * ```ts ignore
+ * ```ts
  * import { createApp } from "./app.ts";
  * const app = createApp();
  * const res = await app.request("/api/jobs?wait=true", {

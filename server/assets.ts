@@ -1,7 +1,7 @@
 /**
  * The static assets: the playground page (`public/index.html`, `public/style.css`, and
- * `public/app.ts` bundled by esbuild once, on first request) and the API docs UI's bundle,
- * served from `node_modules` so the docs work offline.
+ * `public/app.ts` bundled by esbuild once, on first request, unless prebuilt) and the API docs
+ * UI's bundle, served from `node_modules` so the docs work offline.
  *
  * @module
  */
@@ -46,9 +46,15 @@ export function styleCss(): Promise<Asset> {
   }));
 }
 
-/** `public/app.ts` and its imports, bundled by esbuild into one ES module. */
+/**
+ * `public/app.ts` and its imports, bundled by esbuild into one ES module; or `public/app.js`,
+ * that bundle prebuilt, where there is one (the npm package ships it, and not esbuild).
+ */
 export function appJs(): Promise<Asset> {
   return once("app.js", async () => {
+    const type = "text/javascript; charset=utf-8";
+    const prebuilt = join(publicDir, "app.js");
+    if (existsSync(prebuilt)) return { body: await readFile(prebuilt, "utf8"), type };
     const esbuild = await import("esbuild");
     try {
       const result = await esbuild.build({
@@ -61,7 +67,7 @@ export function appJs(): Promise<Asset> {
         sourcemap: false,
         logLevel: "silent",
       });
-      return { body: result.outputFiles[0].text, type: "text/javascript; charset=utf-8" };
+      return { body: result.outputFiles[0].text, type };
     } finally {
       await esbuild.stop();
     }

@@ -26,15 +26,25 @@ export interface CompareSpec {
 
 /** One mode × worker count on one runtime. */
 export interface CompareCell {
+  /** The runtime it ran on. */
   readonly runtime: RuntimeName;
+  /** Sequential, threads or processes. */
   readonly mode: Mode;
+  /** Workers used (1 for `sequential`). */
   readonly workers: number;
+  /** Whether it ran, failed, or could not run (runtime missing). */
   readonly status: "ok" | "failed" | "unavailable";
+  /** Wall time of each repeat (ms). */
   readonly samplesMs: number[];
+  /** Median of the samples (ms). */
   readonly medianMs: number | null;
+  /** Fastest sample (ms). */
   readonly minMs: number | null;
+  /** Slowest sample (ms). */
   readonly maxMs: number | null;
+  /** Starting the workers and loading the workload (ms). */
   readonly startupMs: number | null;
+  /** CPU time during the computation (ms), where measured. */
   readonly cpuMs: number | null;
   /** Sequential median ÷ this median (same runtime). */
   readonly speedup: number | null;
@@ -42,24 +52,35 @@ export interface CompareCell {
   readonly efficiency: number | null;
   /** Whether the result equals the sequential one (numbers within 1e-9 relative). */
   readonly matches: boolean | null;
+  /** The computed value. */
   readonly value: unknown;
+  /** Why it failed. */
   readonly error?: string;
 }
 
 /** A runtime's part in a comparison. */
 export interface CompareRuntime {
+  /** The runtime. */
   readonly name: RuntimeName;
+  /** Whether its runs went through. */
   readonly status: "ok" | "failed" | "unavailable";
+  /** Its version, when installed. */
   readonly version: string | null;
+  /** Why it failed or is unavailable. */
   readonly reason?: string;
 }
 
 /** The result of a comparison. */
 export interface CompareResult {
+  /** The workload's name. */
   readonly workload: string;
+  /** Its validated parameters. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** Timed runs per cell. */
   readonly repeats: number;
+  /** Each runtime's part. */
   readonly runtimes: CompareRuntime[];
+  /** One per runtime × mode × worker count. */
   readonly cells: CompareCell[];
 }
 

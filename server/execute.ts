@@ -35,10 +35,15 @@ export interface RunSpec {
 
 /** What a run measured and computed. */
 export interface RunResult {
+  /** The runtime it ran on. */
   readonly runtime: string;
+  /** That runtime's version. */
   readonly runtimeVersion: string;
+  /** The workload's name. */
   readonly workload: string;
+  /** Sequential, threads or processes. */
   readonly mode: Mode;
+  /** Workers used (1 for `sequential`). */
   readonly workers: number;
   /** Pieces the work was split into (1 for `sequential`). */
   readonly pieces: number;
@@ -48,6 +53,7 @@ export interface RunResult {
   readonly startupMs: number;
   /** CPU time of this process (all its threads) during the computation; null where not measured. */
   readonly cpuMs: number | null;
+  /** The workload's value and a summary of it. */
   readonly result: WorkloadResult;
 }
 

@@ -17,29 +17,45 @@ export type JobKind = "run" | "compare";
 
 /** Progress of a job: units of work done out of a total, and what it is doing. */
 export interface Progress {
+  /** Units done. */
   readonly done: number;
+  /** Units in all. */
   readonly total: number;
+  /** What it is doing now. */
   readonly message?: string;
 }
 
 /** Why a job did not succeed. */
 export interface JobError {
+  /** A stable code, e.g. `"timed_out"`. */
   readonly code: string;
+  /** What went wrong. */
   readonly message: string;
 }
 
 /** A job as JSON. */
 export interface JobView {
+  /** The job's id. */
   readonly id: string;
+  /** A run or a comparison. */
   readonly kind: JobKind;
+  /** Where it is in its life. */
   readonly state: JobState;
+  /** The validated request that made it. */
   readonly request: unknown;
+  /** When it started (ISO 8601). */
   readonly createdAt: string;
+  /** When it ended (ISO 8601), or `null` while running. */
   readonly finishedAt: string | null;
+  /** Time since it started, or its duration once ended. */
   readonly elapsedMs: number;
+  /** Its time limit. */
   readonly timeoutMs: number;
+  /** How far it got. */
   readonly progress: Progress;
+  /** The result once it succeeded (a {@linkcode RunResult} or a {@linkcode CompareResult}). */
   readonly result: unknown;
+  /** Why it did not succeed, or `null`. */
   readonly error: JobError | null;
 }
 

@@ -3,20 +3,22 @@
  * sequentially, on worker threads and on child processes, across Node, Deno and Bun.
  *
  * @example Serve it
- * ```ts ignore
+ * ```ts
  * import { createApp, serve } from "./mod.ts";
  * const app = createApp();
- * const server = await serve(app, { port: 8787 });
- * console.log(`http://${server.hostname}:${server.port}/`);
+ * const server = await serve(app, { port: 0 }); // 0: any free port; the CLI's default is 8787
+ * console.log(`${server.url}/`);
+ * await server.close();
+ * await app.shutdown();
  * ```
  *
  * @module
  */
 export { createApp, type PlaygroundApp } from "./app.ts";
-export type { AppOptions } from "./options.ts";
-export { serve, type ServeOptions, type Server } from "./serve.ts";
-export type { JobState, JobView } from "./jobs.ts";
+export type { AppEnv, AppOptions } from "./options.ts";
+export { type Fetch, serve, type ServeOptions, type Server } from "./serve.ts";
+export type { JobError, JobKind, JobState, JobView, Progress } from "./jobs.ts";
 export type { Mode, RunResult } from "./execute.ts";
-export type { CompareCell, CompareResult } from "./compare.ts";
-export type { RuntimeName, RuntimeStatus } from "./runtimes.ts";
-export { type Workload, workloads } from "./workloads.ts";
+export type { CompareCell, CompareResult, CompareRuntime } from "./compare.ts";
+export type { RuntimeName, RuntimesOptions, RuntimeStatus } from "./runtimes.ts";
+export { type Workload, type WorkloadModule, type WorkloadResult, workloads } from "./workloads.ts";

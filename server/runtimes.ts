@@ -21,11 +21,15 @@ export const runtimeNames: readonly RuntimeName[] = ["node", "deno", "bun"];
 
 /** Whether and how a runtime can run jobs here. */
 export interface RuntimeStatus {
+  /** The runtime. */
   readonly name: RuntimeName;
+  /** Whether jobs can run on it here. */
   readonly available: boolean;
   /** The runtime this server runs on (its jobs run in-process). */
   readonly current: boolean;
+  /** Its version, when found. */
   readonly version: string | null;
+  /** Its binary, when found. */
   readonly path: string | null;
   /** Whether polycore enforces `maxHeapMb` there for processes / threads. */
   readonly heapLimit: { readonly process: boolean; readonly thread: boolean };
@@ -72,7 +76,8 @@ export interface SpawnOptions {
 
 const serverDir = fileURLToPath(new URL(".", import.meta.url));
 const defaultRoot = join(serverDir, "..");
-const runnerPath = join(serverDir, "runner.ts");
+// Written as a module URL so that the npm build points it at the built `runner.js`.
+const runnerPath = fileURLToPath(new URL("./runner.ts", import.meta.url));
 const minimum: Record<RuntimeName, [number, number]> = {
   node: [22, 6],
   deno: [2, 0],

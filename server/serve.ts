@@ -19,7 +19,9 @@ export interface ServeOptions {
 
 /** A running server. */
 export interface Server {
+  /** The address it listens on. */
   readonly hostname: string;
+  /** The port it listens on (the one picked, for port 0). */
   readonly port: number;
   /** `http://hostname:port`. */
   readonly url: string;
@@ -27,7 +29,8 @@ export interface Server {
   close(): Promise<void>;
 }
 
-type Fetch = (request: Request) => Response | Promise<Response>;
+/** A fetch handler, such as a Hono app's `fetch`. */
+export type Fetch = (request: Request) => Response | Promise<Response>;
 
 // Minimal shapes of the runtime objects touched (no @types/bun or Deno types needed).
 interface DenoServer {
@@ -78,7 +81,7 @@ const withGrace = (work: Promise<void>, graceMs: number, force: () => void): Pro
  * Serves `app.fetch` on this runtime.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { createApp } from "./app.ts";
  * import { serve } from "./serve.ts";
  * const server = await serve(createApp(), { port: 0 });

@@ -9,6 +9,7 @@
 export interface WorkloadResult {
   /** Equal (numbers: within 1e-9 relative) for the sequential and parallel implementations. */
   readonly value: number | string | unknown[];
+  /** A few figures for display. */
   readonly detail?: Readonly<Record<string, number | string | boolean>>;
 }
 

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// Builds the npm package into dist/: one ES module per source module (the module structure is
+// kept, so a worker loads `dist/lib/_entry.js` and every module exists once per realm), plus a
+// `.d.ts` per module from `tsc -p tsconfig.build.json`.
+//
+//   mod.ts, lib/**, runtimes/**, server/** (.ts)  → dist/**/*.js + dist/**/*.d.ts
+//   runtimes/*.mjs (Node's TypeScript loader)     → copied
+//   server/public/{index.html,style.css}          → copied
+//   server/public/app.ts (the page's script)      → dist/server/public/app.js, bundled for browsers
+//
+// The sources name each other with `.ts` specifiers; in dist those become `.js`:
+// - static and dynamic `import`/`export … from` specifiers: rewritten by esbuild's resolver
+//   (every import stays external);
+// - `new URL("./x.ts", import.meta.url)` (how the worker entry and other modules loaded at run
+//   time are found): rewritten when "./x.ts" names a module of the build; anything else (a
+//   user's file named in an error message) is left as it is;
+// - the same specifiers in the `.d.ts` files.
+// The build fails if a relative `.ts` specifier of a built module survives in the output.
+//
+// Usage: node scripts/build_npm.mjs        (also run by `npm pack`/`npm publish` via prepack)
+
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(ROOT, "dist");
+/** Folders whose TypeScript modules are built (server/public/ is browser code, bundled apart). */
+const SOURCE_DIRS = ["lib", "runtimes", "server"];
+const BROWSER_DIR = join(ROOT, "server", "public");
+
+/** Every `.ts` file under `dir`, recursively, skipping `skip`. */
+function typeScriptFiles(dir, skip) {
+  const files = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (path === skip) continue;
+    if (entry.isDirectory()) files.push(...typeScriptFiles(path, skip));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) files.push(path);
+  }
+  return files.sort();
+}
+
+const sources = [
+  join(ROOT, "mod.ts"),
+  ...SOURCE_DIRS.flatMap((dir) => typeScriptFiles(join(ROOT, dir), BROWSER_DIR)),
+];
+const built = new Set(sources);
+
+/** Whether `specifier`, written in `importer`, is a relative `.ts` specifier of a built module. */
+function namesBuiltModule(specifier, importer) {
+  return /^\.\.?\//.test(specifier) && specifier.endsWith(".ts") &&
+    built.has(resolve(dirname(importer), specifier));
+}
+
+const toJs = (specifier) => specifier.replace(/\.ts$/, ".js");
+const rel = (path) => relative(ROOT, path).split(sep).join("/");
+
+/** Keeps every import external; relative `.ts` imports of built modules become `.js`. */
+const externalImports = {
+  name: "polycore-external-imports",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === "entry-point") return undefined;
+      if (/^\.\.?\//.test(args.path)) {
+        if (args.path.endsWith(".ts")) {
+          if (!namesBuiltModule(args.path, args.importer)) {
+            return { errors: [{ text: `'${args.path}' is not a module of the npm build` }] };
+          }
+          return { path: toJs(args.path), external: true };
+        }
+        return { path: args.path, external: true };
+      }
+      return { path: args.path, external: true }; // node:*, npm packages
+    });
+  },
+};
+
+// `new URL("<relative>.ts", import.meta.url)`, as esbuild prints it.
+const moduleUrl = /new URL\((["'])(\.\.?\/[^"'\n]*?\.ts)\1, import\.meta\.url\)/g;
+// Relative `.ts` specifiers in declarations: `from "…"`, `import("…")`, `import "…"`.
+const declarationSpecifier =
+  /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"'\n]*?\.ts)\2/g;
+// Any string literal that still looks like a relative `.ts` specifier.
+const leftover = /(["'`])(\.\.?\/[^"'`\n]*?\.ts)\1/g;
+
+function rewriteModuleUrls(code, source) {
+  return code.replace(
+    moduleUrl,
+    (match, quote, specifier) =>
+      namesBuiltModule(specifier, source)
+        ? `new URL(${quote}${toJs(specifier)}${quote}, import.meta.url)`
+        : match,
+  );
+}
+
+function rewriteDeclarations(code, source) {
+  return code.replace(
+    declarationSpecifier,
+    (match, lead, quote, specifier) =>
+      namesBuiltModule(specifier, source) ? `${lead}${quote}${toJs(specifier)}${quote}` : match,
+  );
+}
+
+/** Fails on a relative `.ts` specifier of a built module left in `code`, outside comments. */
+function checkNoLeftovers(code, source, output) {
+  const withoutComments = code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  for (const [, , specifier] of withoutComments.matchAll(leftover)) {
+    if (namesBuiltModule(specifier, source)) {
+      throw new Error(
+        `${rel(output)} still names '${specifier}' (a module of the build, which is .js in ` +
+          `dist): write it as an import, or as new URL("${specifier}", import.meta.url)`,
+      );
+    }
+  }
+}
+
+function write(path, text) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+async function buildModules() {
+  const result = await build({
+    entryPoints: sources,
+    outdir: DIST,
+    outbase: ROOT,
+    outExtension: { ".js": ".js" },
+    bundle: true, // only so that the plugin sees every import; each stays external
+    plugins: [externalImports],
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    // Class names are part of the protocol (error classes travel by name).
+    keepNames: true,
+    legalComments: "inline",
+    logLevel: "warning",
+  });
+  for (const file of result.outputFiles) {
+    const source = join(ROOT, relative(DIST, file.path)).replace(/\.js$/, ".ts");
+    if (!built.has(source)) throw new Error(`unexpected output ${file.path}`);
+    const code = rewriteModuleUrls(file.text, source);
+    checkNoLeftovers(code, source, file.path);
+    write(file.path, code);
+  }
+  return result.outputFiles.length;
+}
+
+async function buildBrowserScript() {
+  await build({
+    entryPoints: [join(BROWSER_DIR, "app.ts")],
+    outfile: join(DIST, "server", "public", "app.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    logLevel: "warning",
+  });
+  for (const name of ["index.html", "style.css"]) {
+    copyFileSync(join(BROWSER_DIR, name), join(DIST, "server", "public", name));
+  }
+}
+
+function copyLoaders() {
+  for (const name of readdirSync(join(ROOT, "runtimes"))) {
+    if (name.endsWith(".mjs")) {
+      copyFileSync(join(ROOT, "runtimes", name), join(DIST, "runtimes", name));
+    }
+  }
+}
+
+function buildDeclarations() {
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const run = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (run.status !== 0) {
+    throw new Error(`tsc -p tsconfig.build.json failed:\n${run.stdout}${run.stderr}`);
+  }
+  let count = 0;
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".d.ts")) {
+        const source = join(ROOT, relative(DIST, path)).replace(/\.d\.ts$/, ".ts");
+        const code = rewriteDeclarations(readFileSync(path, "utf8"), source);
+        checkNoLeftovers(code, source, path);
+        writeFileSync(path, code);
+        count++;
+      }
+    }
+  };
+  visit(DIST);
+  return count;
+}
+
+const started = performance.now();
+rmSync(DIST, { recursive: true, force: true });
+const modules = await buildModules();
+await buildBrowserScript();
+copyLoaders();
+const declarations = buildDeclarations();
+console.log(
+  `build_npm: ${modules} modules and ${declarations} declaration files in dist/ ` +
+    `(${Math.round(performance.now() - started)} ms)`,
+);
