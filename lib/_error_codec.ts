@@ -9,6 +9,7 @@
 import {
   BrokenBarrierError,
   CancelledError,
+  EOFError,
   PoolTerminatedError,
   ProcessError,
   QueueEmptyError,
@@ -62,6 +63,7 @@ for (
     QueueFullError,
     BrokenBarrierError,
     CancelledError,
+    EOFError,
   ] as ErrorClass[]
 ) errorClasses.set(ctor.name, ctor);
 
