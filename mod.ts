@@ -34,7 +34,8 @@ export {
   type TimeoutOptions,
   ValueProxy,
 } from "./lib/manager_proxies.ts";
-export { ManagerProxy } from "./lib/_manager_proxy.ts";
+export { ManagerProxy, type ProxyState } from "./lib/_manager_proxy.ts";
+export type { ManagedKind, ManagerAddress } from "./lib/_manager_protocol.ts";
 export { ConnectionProxy } from "./lib/manager_pipe.ts";
 export {
   AcquirerProxy,
@@ -58,6 +59,7 @@ export {
   type ModuleTaskLocation,
   type Task,
   type TaskModule,
+  taskRefKey,
 } from "./lib/task.ts";
 export {
   type Handle,

@@ -75,7 +75,11 @@ export class Barrier {
   readonly #cells: Int32Array;
   readonly #action: ReturnType<typeof resolveAction>;
 
-  /** @param parties How many threads must wait. @param options `action`, `timeoutMs`. */
+  /**
+   * Creates it (see the class description).
+   * @param parties How many threads must wait.
+   * @param options `action`, `timeoutMs`.
+   */
   constructor(parties: number, options: BarrierOptions = {}) {
     const state = adopted;
     adopted = undefined;

@@ -50,7 +50,10 @@ export class Condition {
   readonly #lock: Lock | RLock;
   readonly #condvar: Condvar;
 
-  /** @param lock The lock to use; a new {@linkcode RLock} by default. */
+  /**
+   * Creates it (see the class description).
+   * @param lock The lock to use; a new {@linkcode RLock} by default.
+   */
   constructor(lock?: Lock | RLock) {
     const state = adopted;
     adopted = undefined;

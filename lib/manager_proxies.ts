@@ -246,6 +246,7 @@ export class ArrayProxy<T extends number | bigint = number> extends ManagerProxy
 
 /** Options with a timeout. */
 export interface TimeoutOptions {
+  /** How long to wait at most, in ms; `0` = do not wait. */
   readonly timeoutMs?: number;
 }
 

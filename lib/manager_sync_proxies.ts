@@ -127,8 +127,11 @@ export class ConditionProxy extends AcquirerProxy {
 
 /** A barrier's state. */
 export interface BarrierState {
+  /** How many parties must wait together. */
   readonly parties: number;
+  /** How many are waiting now. */
   readonly nWaiting: number;
+  /** Whether it is broken (until `reset()`). */
   readonly broken: boolean;
 }
 

@@ -82,7 +82,10 @@ export class Semaphore {
   readonly #cells: Int32Array;
   readonly #bound: number;
 
-  /** @param value The initial number of permits (default 1). */
+  /**
+   * Creates it (see the class description).
+   * @param value The initial number of permits (default 1).
+   */
   constructor(value?: number) {
     const state = adopted;
     adopted = undefined;

@@ -68,7 +68,11 @@ export class ShareableList implements Iterable<ShareableItem> {
   readonly #table: Int32Array;
   readonly #data: DataView;
 
-  /** @param sequence The values; their number is fixed. @param options The block's `name`. */
+  /**
+   * Creates it (see the class description).
+   * @param sequence The values; their number is fixed.
+   * @param options The block's `name`.
+   */
   constructor(sequence: Iterable<ShareableItem>, options: { readonly name?: string } = {}) {
     const shm = adopted;
     adopted = undefined;

@@ -82,6 +82,7 @@ export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf
   readonly #atomic: boolean;
 
   /**
+   * Creates it (see the class description).
    * @param typecode One of b B h H i I l L q Q f d.
    * @param sizeOrInitializer A length (zero-filled), or the initial values.
    */
@@ -204,6 +205,7 @@ export class SharedArray<T extends Typecode = Typecode> extends RawArray<T> {
   readonly #lock: Lock | RLock | null;
 
   /**
+   * Creates it (see the class description).
    * @param typecode One of b B h H i I l L q Q f d.
    * @param sizeOrInitializer A length (zero-filled), or the initial values.
    * @param options `lock`: `true` (a new RLock), a `Lock`/`RLock` to use, or `false`.

@@ -83,7 +83,10 @@ export class SharedMemory {
   readonly #block: Block;
   #buf: Uint8Array | undefined;
 
-  /** @param options `size` in bytes, and an optional `name`. */
+  /**
+   * Creates it (see the class description).
+   * @param options `size` in bytes, and an optional `name`.
+   */
   constructor(options: SharedMemoryOptions) {
     const state = adopted;
     adopted = undefined;

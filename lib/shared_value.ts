@@ -54,7 +54,11 @@ export class RawValue<T extends Typecode = Typecode> {
   readonly #view: ViewOf<T>;
   readonly #atomic: boolean;
 
-  /** @param typecode One of b B h H i I l L q Q f d. @param value The initial value (0). */
+  /**
+   * Creates it (see the class description).
+   * @param typecode One of b B h H i I l L q Q f d.
+   * @param value The initial value (0).
+   */
   constructor(typecode: T, value?: ValueOf<T>) {
     const state = adopted;
     if (state) {
@@ -122,6 +126,7 @@ export class Value<T extends Typecode = Typecode> extends RawValue<T> {
   readonly #lock: Lock | RLock | null;
 
   /**
+   * Creates it (see the class description).
    * @param typecode One of b B h H i I l L q Q f d. @param value The initial value (0).
    * @param options `lock`: `true` (a new RLock), a `Lock`/`RLock` to use, or `false`.
    */

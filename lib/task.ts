@@ -7,7 +7,8 @@
  */
 import { describe } from "./_serialize.ts";
 
-const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
+/** The key under which a module task carries where it lives. */
+export const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
 
 /** Where a module task lives. */
 export interface ModuleTaskLocation {

@@ -26,12 +26,6 @@ import { Runtimes } from "./runtimes.ts";
 
 /** The playground app: a Hono app plus what a server needs to stop it. */
 export type PlaygroundApp = OpenAPIHono<AppEnv> & {
-  /**
-   * What the handlers share: options, jobs, metrics, runtimes (internal).
-   *
-   * @ignore
-   */
-  readonly context: ServerContext;
   /** Refuses new jobs, cancels running ones and waits until their workers are gone. */
   shutdown(): Promise<void>;
 };
@@ -150,5 +144,5 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
     await context.jobs.close();
     await Promise.all(context.metrics.pools.map((pool) => pool.terminate()));
   };
-  return Object.assign(app, { context, shutdown });
+  return Object.assign(app, { shutdown });
 }
