@@ -49,7 +49,9 @@ export type ManagerReply =
 
 /** Where a manager's server listens, and the key that admits a client. */
 export interface ManagerAddress {
+  /** The server's socket path. */
   readonly address: string;
+  /** The key a client presents in its first message. */
   readonly key: string;
 }
 

@@ -10,7 +10,9 @@ import { type Handle, type HandleDescriptor, toDescriptor } from "./_serialize.t
 
 /** What a proxy needs to reach its object. */
 export interface ProxyState extends ManagerAddress {
+  /** The object's id on the server. */
   readonly ref: number;
+  /** What kind of object it is. */
   readonly kind: ManagedKind;
   /** Which end, for a pipe's connections. */
   readonly side?: 0 | 1;
