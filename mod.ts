@@ -87,6 +87,11 @@ export {
 export { RawArray, SharedArray } from "./lib/shared_array.ts";
 export { type AttachOptions, SharedMemory, type SharedMemoryOptions } from "./lib/shared_memory.ts";
 export { type ShareableItem, ShareableList } from "./lib/shareable_list.ts";
+// Queues and pipes (thread backend): a ring buffer in shared memory, items copied in and out.
+export { type BufferOptions, Queue } from "./lib/queue.ts";
+export { JoinableQueue } from "./lib/joinable_queue.ts";
+export { SimpleQueue } from "./lib/simple_queue.ts";
+export { Connection, Pipe } from "./lib/pipe.ts";
 export { EOFError } from "./lib/errors.ts";
 export {
   BrokenBarrierError,

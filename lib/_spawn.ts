@@ -47,6 +47,25 @@ export function looksOutOfMemory(code: number | null, signal: string | null): bo
   return signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || code === 133;
 }
 
+/** The manager call that gives a process-safe equivalent of each shared-memory handle. */
+const managerAlternatives: Record<string, string> = {
+  Lock: "Lock()",
+  RLock: "RLock()",
+  Semaphore: "Semaphore(n)",
+  BoundedSemaphore: "BoundedSemaphore(n)",
+  Event: "Event()",
+  Condition: "Condition()",
+  Barrier: "Barrier(parties)",
+  Value: "Value(typecode, value)",
+  RawValue: "Value(typecode, value)",
+  SharedArray: "Array(typecode, items)",
+  RawArray: "Array(typecode, items)",
+  Queue: "Queue(maxsize)",
+  SimpleQueue: "Queue()",
+  JoinableQueue: "JoinableQueue(maxsize)",
+  Connection: "Pipe(duplex)",
+};
+
 /**
  * Refuses handles that live in shared memory on a backend that has none
  * (Python: "Synchronized objects should only be shared between processes
@@ -60,11 +79,14 @@ export function checkHandlesFor(
   if (backend !== "process" || !handles) return;
   const shared = handles.find((slot) => slot.descriptor.sharesMemory);
   if (!shared) return;
-  const type = shared.descriptor.type;
+  const type = shared.descriptor.type.replace(/^polycore\./, "");
+  const alternative = managerAlternatives[type];
+  const advice = alternative
+    ? `Use a Manager instead: \`await using manager = await Manager.start(); ` +
+      `const x = await manager.${alternative}\`, or the thread backend`
+    : `Use the thread backend, or share the data through a Manager (manager.dict(), manager.list())`;
   throw new TypeError(
     `Cannot pass a ${type} to ${what} on the process backend: it lives in shared memory, which ` +
-      `child processes do not share. Use a Manager instead: ` +
-      `\`await using manager = await Manager.start(); const x = await manager.${type}(…)\`, ` +
-      `or the thread backend`,
+      `child processes do not share. ${advice}`,
   );
 }

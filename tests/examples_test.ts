@@ -42,6 +42,11 @@ const expectations: Record<string, Expectation> = {
       assert.ok(!threads.has(0), "no worker runs on the main thread");
     },
   },
+  "lock_counter.ts": {
+    check(lines) {
+      assert.deepEqual(lines, ["Counter: 40000"]);
+    },
+  },
   "parallel_task.ts": {
     check(lines) {
       const sum = "333333283333335000000";
@@ -142,6 +147,56 @@ const expectations: Record<string, Expectation> = {
       assert.equal(results[0].replace(/^\[[^\]]*\] /, ""), done([1, 2, 3, 4, 5]));
       assert.equal(results[1].replace(/^\[[^\]]*\] /, ""), done([6, 7, 8, 9, 10]));
       assert.equal(results[2].replace(/^\[[^\]]*\] /, ""), "Task 11 is done!");
+    },
+  },
+  "shared_value.ts": {
+    check(lines) {
+      assert.deepEqual(lines, ["Counter: 40000", "Array: [2.0, 4.0, 6.0, 8.0]"]);
+    },
+  },
+  // The Queue, Pipe and JoinableQueue examples (seeds 000, 001, 004). Lines printed by
+  // different workers may interleave: each worker's own lines keep their order.
+  "producer_consumer.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      const range = Array.from({ length: 5 }, (_, i) => i);
+      assert.deepEqual(
+        lines.filter((line) => line.startsWith("Produced: ")),
+        range.map((i) => `Produced: ${i}`),
+        text,
+      );
+      assert.deepEqual(
+        lines.filter((line) => line.startsWith("Consumed: ")),
+        range.map((i) => `Consumed: ${i}`),
+        text,
+      );
+      assert.equal(lines.length, 11, text);
+      assert.equal(lines[10], "Received: 20");
+    },
+  },
+  "pipe_sender_receiver.ts": {
+    check(lines) {
+      assert.deepEqual(lines.filter((line) => line.startsWith("Receiver got: ")), [
+        "Receiver got: Hello from sender",
+        "Receiver got: [1, 2, 3]",
+      ]);
+      assert.deepEqual(lines.filter((line) => line.startsWith("Sender received: ")), [
+        "Sender received: Thanks!",
+      ]);
+      assert.equal(lines.length, 3, lines.join("\n"));
+    },
+  },
+  "joinable_queue.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      assert.equal(lines.length, 21, text);
+      const tasks = lines.slice(0, 20).map((line) => {
+        const match = /^Process Worker-\d+ \(PID: \d+\) processed: (Task-\d+)$/.exec(line);
+        assert.ok(match, `worker line: ${line}`);
+        return match[1];
+      });
+      assert.deepEqual(tasks.sort(), Array.from({ length: 20 }, (_, i) => `Task-${i}`).sort());
+      assert.equal(lines[20], "All tasks have been finished!");
     },
   },
 };
