@@ -18,7 +18,7 @@ import {
   type Outcome,
   type ToWorker,
 } from "./_protocol.ts";
-import { encodeArgs } from "./_serialize.ts";
+import { encodeArgs, releaseRevivedHandles } from "./_serialize.ts";
 import { invoke, runCall } from "./_task_runner.ts";
 import { serveManager } from "./_manager_server.ts";
 
@@ -71,6 +71,7 @@ runtime.onUncaughtError(reportFatal);
 
 async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
   const outcome = await runCall(message.calls[0]);
+  releaseRevivedHandles();
   postSettled([outcome]);
   if (!outcome.ok) {
     const error = outcome.error;

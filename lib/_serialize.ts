@@ -193,9 +193,37 @@ export async function decodeArgs(
     }
     let target = args as unknown as Record<string | number, unknown>;
     for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
-    target[path[path.length - 1]] = revive(descriptor.state);
+    const handle = revive(descriptor.state);
+    if (typeof (handle as Partial<ReleasedAtExit> | null)?.[releaseAtExit] === "function") {
+      revivedForExit.push(handle as ReleasedAtExit);
+    }
+    target[path[path.length - 1]] = handle;
   }
   return args;
+}
+
+/**
+ * A revived handle that a `Process` worker releases when its target ends,
+ * as a Python process's exit closes its pipe ends.
+ */
+export const releaseAtExit: unique symbol = Symbol.for("polycore.releaseAtExit");
+
+/** A handle with something to release when its worker's process ends. */
+export interface ReleasedAtExit {
+  [releaseAtExit](): void;
+}
+
+const revivedForExit: ReleasedAtExit[] = [];
+
+/** Releases what the handles revived in this thread hold (a Process worker, before it exits). */
+export function releaseRevivedHandles(): void {
+  for (const handle of revivedForExit.splice(0)) {
+    try {
+      handle[releaseAtExit]();
+    } catch {
+      // Already released by the task itself.
+    }
+  }
 }
 
 /** Handles in `slots` that need shared memory, for backends that have none. */

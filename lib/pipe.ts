@@ -19,7 +19,12 @@ import { bytesOf, decode } from "./_codec_decode.ts";
 import { registerErrorClass } from "./_error_codec.ts";
 import { closeEnd, openEnd } from "./_ring_header.ts";
 import { type PutResult, Ring, type RingState } from "./_ring.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "./_serialize.ts";
+import {
+  type HandleDescriptor,
+  registerHandleType,
+  releaseAtExit,
+  toDescriptor,
+} from "./_serialize.ts";
 import { checkTimeout, invalid, outOfRange } from "./_validate.ts";
 import { EOFError, ProcessError } from "./errors.ts";
 
@@ -48,7 +53,8 @@ function connection<T>(ends: Ends): Connection<T> {
  * queue); `await recv()` waits for the next one without blocking the event
  * loop, `recvSync()` blocks the thread (meant for workers). When every handle
  * of the other end is closed and nothing is left, `recv()` throws `EOFError`.
- * A worker that ends without `close()` leaves its handle open.
+ * A `Process` worker's handle is closed when its target ends, as a Python process's exit closes
+ * its pipe ends (a Pool worker's is not: it lives on).
  *
  * @example Ask and answer
  * ```ts
@@ -174,6 +180,11 @@ export class Connection<T = unknown> {
 
   /** Closes this handle: `using conn = …` (Python: `with conn:`). */
   [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** A Process worker's copy closes when its target ends, as a Python process's exit does. */
+  [releaseAtExit](): void {
     this.close();
   }
 

@@ -6,7 +6,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Connection, EOFError, Pipe, ProcessError } from "../mod.ts";
+import { Connection, EOFError, Pipe, Process, ProcessError } from "../mod.ts";
 import { joined, startWorker, stopLeftovers } from "./fixtures/sync_helpers.ts";
 
 describe("Pipe", () => {
@@ -271,5 +271,23 @@ describe("Pipe", () => {
       name: "TypeError",
       message: "Cannot send item on connection as it is Symbol(s), which cannot be serialized",
     });
+  });
+});
+
+describe("Pipe ends in a Process worker", () => {
+  it("are closed when the target ends, so the parent sees EOFError (Python: process exit)", {
+    timeout: 30_000,
+  }, async () => {
+    const [parentEnd, childEnd] = Pipe();
+    const p = new Process({
+      target: (conn: { send(x: unknown): void }) => conn.send("last words"),
+      args: [childEnd],
+    });
+    p.start();
+    childEnd.close(); // the parent's copy of the child's end
+    assert.equal(await parentEnd.recv(), "last words");
+    await assert.rejects(parentEnd.recv(), (error) => EOFError.is(error));
+    await p.join();
+    assert.equal(p.exitCode, 0);
   });
 });
