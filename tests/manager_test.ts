@@ -162,6 +162,36 @@ for (const backend of backends) {
       assert.deepEqual((await list.toArray()).sort(), [0, 1, 2, 3]);
     });
 
+    it("the seed's producer/consumer over manager.Queue() with a null sentinel", {
+      timeout: 60_000,
+    }, async () => {
+      await using manager = await Manager.start({ backend });
+      const queue = await manager.Queue<number | null>();
+      const consumed = await manager.list<number>();
+      const producer = new Process({
+        backend,
+        target: async (q: typeof queue, items: number[]) => {
+          for (const item of items) await q.put(item);
+          await q.put(null);
+        },
+        args: [queue, [0, 1, 2, 3, 4]],
+      });
+      const consumer = new Process({
+        backend,
+        target: async (q: typeof queue, out: typeof consumed) => {
+          for (let item = await q.get(); item !== null; item = await q.get()) {
+            await out.append(item);
+          }
+        },
+        args: [queue, consumed],
+      });
+      producer.start();
+      consumer.start();
+      await Promise.all([producer.join(), consumer.join()]);
+      assert.deepEqual([producer.exitCode, consumer.exitCode], [0, 0]);
+      assert.deepEqual(await consumed.toArray(), [0, 1, 2, 3, 4]);
+    });
+
     it("a manager Lock makes read-modify-write exact across workers", {
       timeout: 60_000,
     }, async () => {
