@@ -39,6 +39,8 @@ const joinableType = "polycore.JoinableQueue";
  */
 export class JoinableQueue<T = unknown> extends Queue<T> {
   /**
+   * Creates the queue (see the class description).
+   *
    * @param maxsize Most items in the queue at once; 0 (the default) for no limit.
    * @param options `maxBytes`: most bytes of items waiting (default 1 GiB).
    */

@@ -81,6 +81,8 @@ export class Queue<T = unknown> {
   }
 
   /**
+   * Creates the queue (see the class description).
+   *
    * @param maxsize Most items in the queue at once; 0 (the default) for no limit.
    * @param options `maxBytes`: most bytes of items waiting (default 1 GiB).
    */

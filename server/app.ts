@@ -25,10 +25,14 @@ import { registerPages } from "./routes/pages.ts";
 import { Runtimes } from "./runtimes.ts";
 
 /** The playground app: a Hono app plus what a server needs to stop it. */
-export type PlaygroundApp = OpenAPIHono<AppEnv> & {
+export interface PlaygroundApp {
+  /** Answers one HTTP request: what a server calls (`Deno.serve(app.fetch)`, …). */
+  fetch(request: Request): Response | Promise<Response>;
+  /** Sends a request to the app in-process (a path, URL or Request), as Hono's `app.request()`. */
+  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response>;
   /** Refuses new jobs, cancels running ones and waits until their workers are gone. */
   shutdown(): Promise<void>;
-};
+}
 
 const loopbackHost = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 

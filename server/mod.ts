@@ -15,10 +15,10 @@
  * @module
  */
 export { createApp, type PlaygroundApp } from "./app.ts";
-export type { AppEnv, AppOptions } from "./options.ts";
+export type { AppOptions } from "./options.ts";
 export { type Fetch, serve, type ServeOptions, type Server } from "./serve.ts";
 export type { JobError, JobKind, JobState, JobView, Progress } from "./jobs.ts";
 export type { Mode, RunResult } from "./execute.ts";
 export type { CompareCell, CompareResult, CompareRuntime } from "./compare.ts";
 export type { RuntimeName, RuntimesOptions, RuntimeStatus } from "./runtimes.ts";
-export { type Workload, type WorkloadModule, type WorkloadResult, workloads } from "./workloads.ts";
+export type { WorkloadModule, WorkloadResult } from "./workloads.ts";
