@@ -50,7 +50,13 @@ export {
   ProcessPoolExecutor,
 } from "./lib/executor.ts";
 export { Future } from "./lib/future.ts";
-export { asCompleted, type ReturnWhen, wait, type WaitResult } from "./lib/as_completed.ts";
+export {
+  asCompleted,
+  type FutureValue,
+  type ReturnWhen,
+  wait,
+  type WaitResult,
+} from "./lib/as_completed.ts";
 export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
 export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
 export {
