@@ -4,9 +4,17 @@
 // `.d.ts` per module from `tsc -p tsconfig.build.json`.
 //
 //   mod.ts, lib/**, runtimes/**, server/** (.ts)  → dist/**/*.js + dist/**/*.d.ts
+//   cli/**, bench/** (.ts: the `polycore` CLI and  → dist/cli/**.js, dist/bench/**.js (no .d.ts:
+//     the benchmark suites it runs)                  they are programs, not API)
+//   dist/cli.js (package.json "bin")              → written: `import "./cli/polycore.js"`
 //   runtimes/*.mjs (Node's TypeScript loader)     → copied
+//   bench/fixtures/*.mjs, bench/python/*.py,      → copied
+//     bench/report.md
 //   server/public/{index.html,style.css}          → copied
 //   server/public/app.ts (the page's script)      → dist/server/public/app.js, bundled for browsers
+//
+// Node refuses to strip types under node_modules, so everything the installed package runs —
+// the CLI and the suites too — must be JavaScript.
 //
 // The sources name each other with `.ts` specifiers; in dist those become `.js`:
 // - static and dynamic `import`/`export … from` specifiers: rewritten by esbuild's resolver
@@ -20,7 +28,15 @@
 // Usage: node scripts/build_npm.mjs        (also run by `npm pack`/`npm publish` via prepack)
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -28,7 +44,7 @@ import { build } from "esbuild";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 /** Folders whose TypeScript modules are built (server/public/ is browser code, bundled apart). */
-const SOURCE_DIRS = ["lib", "runtimes", "server"];
+const SOURCE_DIRS = ["lib", "runtimes", "server", "cli", "bench"];
 const BROWSER_DIR = join(ROOT, "server", "public");
 
 /** Every `.ts` file under `dir`, recursively, skipping `skip`. */
@@ -172,6 +188,32 @@ function copyLoaders() {
   }
 }
 
+/** The bench suites' other files: worker scripts for the peers, the CPython scripts, the template. */
+function copyBenchFiles() {
+  let count = 0;
+  for (const [dir, keep] of [["fixtures", /\.mjs$/], ["python", /\.py$/], [".", /^report\.md$/]]) {
+    const from = join(ROOT, "bench", dir);
+    for (const name of readdirSync(from)) {
+      if (!keep.test(name)) continue;
+      mkdirSync(join(DIST, "bench", dir), { recursive: true });
+      copyFileSync(join(from, name), join(DIST, "bench", dir, name));
+      count++;
+    }
+  }
+  return count;
+}
+
+/** dist/cli.js, the package's `bin`: an executable that loads the CLI. */
+function writeBin() {
+  const bin = join(DIST, "cli.js");
+  write(
+    bin,
+    '#!/usr/bin/env node\n// The `polycore` command (package.json "bin"): cli/polycore.js.\n' +
+      'import "./cli/polycore.js";\n',
+  );
+  chmodSync(bin, 0o755);
+}
+
 function buildDeclarations() {
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
   const run = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], {
@@ -204,8 +246,11 @@ rmSync(DIST, { recursive: true, force: true });
 const modules = await buildModules();
 await buildBrowserScript();
 copyLoaders();
+const benchFiles = copyBenchFiles();
+writeBin();
 const declarations = buildDeclarations();
 console.log(
-  `build_npm: ${modules} modules and ${declarations} declaration files in dist/ ` +
+  `build_npm: ${modules} modules, ${benchFiles} bench files and ${declarations} declaration ` +
+    `files in dist/ ` +
     `(${Math.round(performance.now() - started)} ms)`,
 );
