@@ -10,13 +10,18 @@
  *   the ratio row is the speedup (sequential ÷ pool; 2.0 is perfect on 2 cores).
  * - pool ready: construct a 2-worker pool and await one task on each worker, then terminate.
  *
+ * The same on a pool of child processes (`backend: "process"`; skipped with
+ * `--backends thread`), the "(process)" rows: tiny tasks (5,000 per sample: each batch is an
+ * IPC message) next to tinypool's `runtime: "child_process"` on Node, the sequential IPC round
+ * trip, the CPU-bound speedup, and the pool start.
+ *
  * Run: `npm run bench -- pool` (all runtimes) or `node bench/pool_bench.ts [--quick]`.
  *
  * @module
  */
 import process from "node:process";
 import { Pool, runtime } from "../mod.ts";
-import { type BenchRatio, type BenchTask, runSuite } from "./_harness.ts";
+import { type BenchRatio, type BenchTask, runSuite, selectedBackends } from "./_harness.ts";
 
 const workers = 2;
 const tinyTasks = 20_000;
@@ -31,7 +36,14 @@ function sumSquares(n: number): number {
   return total;
 }
 
+const tinyProcessTasks = 5_000;
+const processRoundTrips = 200;
+
 const pool = new Pool(workers);
+const withProcesses = selectedBackends().includes("process");
+const processPool = withProcesses
+  ? new Pool({ processes: workers, backend: "process" })
+  : undefined;
 const items = Array.from({ length: mapItems }, (_, i) => i);
 
 interface Peer {
@@ -48,16 +60,20 @@ async function peers(): Promise<{ make: (file: string) => Promise<Peer>; name: s
   return [
     {
       name: "piscina",
-      make: async (file) => {
+      make: (file) => {
         const p = new Piscina({ filename: url(file), minThreads: workers, maxThreads: workers });
-        return { name: "piscina", run: (t) => p.run(t), close: () => p.destroy() };
+        return Promise.resolve({ name: "piscina", run: (t) => p.run(t), close: () => p.destroy() });
       },
     },
     {
       name: "tinypool",
-      make: async (file) => {
+      make: (file) => {
         const p = new Tinypool({ filename: url(file), minThreads: workers, maxThreads: workers });
-        return { name: "tinypool", run: (t) => p.run(t), close: () => p.destroy() };
+        return Promise.resolve({
+          name: "tinypool",
+          run: (t) => p.run(t),
+          close: () => p.destroy(),
+        });
       },
     },
   ];
@@ -66,6 +82,81 @@ async function peers(): Promise<{ make: (file: string) => Promise<Peer>; name: s
 const peerList = await peers();
 const peerPools = await Promise.all(peerList.map((p) => p.make("add_worker.mjs")));
 const peerCpu = await Promise.all(peerList.map((p) => p.make("sum_squares_worker.mjs")));
+
+/** tinypool on child processes (Node only), for the process rows. */
+async function tinypoolChildProcess(): Promise<Peer | undefined> {
+  if (runtime.name !== "node" || !withProcesses) return undefined;
+  const { Tinypool } = await import("tinypool");
+  const p = new Tinypool({
+    filename: new URL("./fixtures/add_worker.mjs", import.meta.url).href,
+    runtime: "child_process",
+    minThreads: workers,
+    maxThreads: workers,
+  });
+  return { name: "tinypool child_process", run: (t) => p.run(t), close: () => p.destroy() };
+}
+const childPeer = await tinypoolChildProcess();
+
+/** The process-backend rows. */
+function processTasks(procs: Pool): BenchTask[] {
+  return [
+    {
+      name: "polycore (process): tiny tasks, Promise.all of apply",
+      unit: "µs",
+      opsPerSample: tinyProcessTasks,
+      fn: () =>
+        Promise.all(Array.from({ length: tinyProcessTasks }, (_, i) => procs.apply(add, [i, 1]))),
+    },
+    ...(childPeer
+      ? [{
+        name: "tinypool child_process: tiny tasks, Promise.all of run",
+        unit: "µs" as const,
+        opsPerSample: tinyProcessTasks,
+        fn: () =>
+          Promise.all(
+            Array.from({ length: tinyProcessTasks }, (_, i) => childPeer.run({ a: i, b: 1 })),
+          ),
+      }]
+      : []),
+    {
+      name: "polycore (process): sequential apply round trip (IPC)",
+      unit: "µs",
+      opsPerSample: processRoundTrips,
+      fn: async () => {
+        let total = 0;
+        for (let i = 0; i < processRoundTrips; i++) total += await procs.apply(add, [i, 1]);
+        return total;
+      },
+    },
+    ...(childPeer
+      ? [{
+        name: "tinypool child_process: sequential run round trip",
+        unit: "µs" as const,
+        opsPerSample: processRoundTrips,
+        fn: async () => {
+          let total = 0;
+          for (let i = 0; i < processRoundTrips; i++) {
+            total += await childPeer.run({ a: i, b: 1 }) as number;
+          }
+          return total;
+        },
+      }]
+      : []),
+    {
+      name: "polycore (process): 4 × sum of squares, Pool(2).map",
+      fn: () =>
+        procs.map(sumSquares, [squaresTo, squaresTo, squaresTo, squaresTo], { chunksize: 1 }),
+    },
+    {
+      name: "polycore (process): Pool(2) ready (a task on each worker)",
+      fn: async () => {
+        const fresh = new Pool({ processes: workers, backend: "process" });
+        await Promise.all([fresh.apply(add, [1, 2]), fresh.apply(add, [3, 4])]);
+        await fresh.terminate();
+      },
+    },
+  ];
+}
 
 const tasks: BenchTask[] = [
   {
@@ -136,12 +227,28 @@ const tasks: BenchTask[] = [
   })),
 ];
 
+if (processPool) tasks.push(...processTasks(processPool));
+
 const ratios: BenchRatio[] = [
   {
     name: "CPU-bound speedup: sequential ÷ polycore Pool(2)",
     numerator: "sequential: 4 × sum of squares on the main thread",
     denominator: "polycore: 4 × sum of squares, Pool(2).map",
   },
+  ...(processPool
+    ? [{
+      name: "CPU-bound speedup: sequential ÷ polycore (process) Pool(2)",
+      numerator: "sequential: 4 × sum of squares on the main thread",
+      denominator: "polycore (process): 4 × sum of squares, Pool(2).map",
+    }]
+    : []),
+  ...(childPeer
+    ? [{
+      name: "tiny tasks: tinypool child_process ÷ polycore (process) (× faster)",
+      numerator: "tinypool child_process: tiny tasks, Promise.all of run",
+      denominator: "polycore (process): tiny tasks, Promise.all of apply",
+    }]
+    : []),
   ...peerPools.map((peer) => ({
     name: `tiny tasks: ${peer.name} ÷ polycore (× faster)`,
     numerator: `${peer.name}: tiny tasks, Promise.all of run`,
@@ -151,5 +258,8 @@ const ratios: BenchRatio[] = [
 
 await runSuite("pool", tasks, { ratios, rounds: 3, timeMs: 300 });
 await pool.terminate();
-await Promise.all([...peerPools, ...peerCpu].map((p) => p.close()));
+await processPool?.terminate();
+await Promise.all(
+  [...peerPools, ...peerCpu, ...(childPeer ? [childPeer] : [])].map((p) => p.close()),
+);
 process.exit(0);

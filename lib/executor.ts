@@ -161,6 +161,8 @@ export class ProcessPoolExecutor {
     const chunksize = checkPositiveInteger(action, "chunksize", options.chunksize) ?? 1;
     this.#checkOpen(action);
     const scheduler = this.#pool[schedulerOf];
+    /** Chunks submitted and not settled: a timeout cancels those that have not started. */
+    const live = new Set<{ cancel(): void }>();
     const runner = {
       submit: (items: unknown[], offset: number) => {
         let call: ReturnType<typeof scheduler.submit> | undefined;
@@ -175,7 +177,11 @@ export class ProcessPoolExecutor {
             reject,
           });
         });
-        return { promise, cancel: () => void scheduler.cancel(call!, new CancelledError()) };
+        const chunk = { cancel: () => void scheduler.cancel(call!, new CancelledError()) };
+        live.add(chunk);
+        const settled = () => void live.delete(chunk);
+        promise.then(settled, settled);
+        return { promise, ...chunk };
       },
       estimateMs: () => scheduler.estimateMs(spec),
     };
@@ -184,7 +190,10 @@ export class ProcessPoolExecutor {
       buffersize: 4 * this.#pool.processes,
       ordered: true,
     });
-    return withDeadline(stream, timeoutMs) as AsyncIterableIterator<Awaited<R>>;
+    const cancelQueued = () => {
+      for (const chunk of live) chunk.cancel();
+    };
+    return withDeadline(stream, timeoutMs, cancelQueued) as AsyncIterableIterator<Awaited<R>>;
   }
 
   /**
@@ -207,28 +216,45 @@ export class ProcessPoolExecutor {
   }
 }
 
+/**
+ * `source` with a deadline `timeoutMs` after the first `next()`. At the deadline it throws
+ * `TimeoutError` at once and cancels what has not started (Python cancels the pending futures);
+ * a result still being computed is left to finish, unread: the source, which is waiting for it
+ * and cannot be interrupted, is closed once it arrives.
+ */
 async function* withDeadline<T>(
   source: AsyncGenerator<T, void, undefined>,
   timeoutMs: number | undefined,
+  cancelQueued: () => void,
 ): AsyncGenerator<T, void, undefined> {
   if (timeoutMs === undefined) return yield* source;
   const deadline = performance.now() + timeoutMs;
+  let pending: Promise<IteratorResult<T, void>> | undefined;
   try {
     while (true) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const left = Math.max(0, deadline - performance.now());
+      pending = source.next();
       const next = await Promise.race([
-        source.next(),
+        pending,
         new Promise<"timeout">((resolve) => timer = setTimeout(resolve, left, "timeout")),
       ]);
       clearTimeout(timer);
       if (next === "timeout") {
+        cancelQueued();
         throw new TimeoutError(`executor.map() did not finish within ${timeoutMs} ms`);
       }
+      pending = undefined;
       if (next.done) return;
       yield next.value;
     }
   } finally {
-    await source.return();
+    if (pending) {
+      // return() would wait behind the pending next(): close the source whenever that settles.
+      pending.catch(() => {});
+      source.return().catch(() => {});
+    } else {
+      await source.return();
+    }
   }
 }

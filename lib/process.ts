@@ -122,7 +122,10 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.#channel?.pid ?? null;
   }
 
-  /** The worker's thread id once started (thread backend), else `null`. */
+  /**
+   * The worker's thread id once started, else `null`: a worker thread's own id, or 0 for a
+   * child process, whose target runs on its main thread.
+   */
   get threadId(): number | null {
     return this.#channel?.threadId ?? null;
   }

@@ -5,9 +5,13 @@
 // A long example can declare a short run for the tests with a comment line
 //   // @test-env NAME=value
 // which this test sets in the example's environment (e.g. a scale factor for its workload).
+// An example that takes its backend from POLYCORE_BACKEND declares the backends to run it on
+//   // @test-backends thread,process
+// and runs once per backend, with POLYCORE_BACKEND set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { waitUntilGone } from "./fixtures/children.ts";
 import { runScript } from "./fixtures/run_runtime.ts";
 
 const examplesDir = new URL("../examples/", import.meta.url);
@@ -16,11 +20,39 @@ const examples = readdirSync(examplesDir).filter((name) => name.endsWith(".ts"))
 interface Expectation {
   /** Environment for the run, added to the example's own `@test-env` declarations. */
   readonly env?: Record<string, string>;
-  /** Asserts on the example's stdout, split into lines. */
-  check(lines: string[]): void;
+  /** Asserts on the example's stdout, split into lines; `backend` for `@test-backends` runs. */
+  check(lines: string[], run: { readonly backend?: string }): void | Promise<void>;
 }
 
 const expectations: Record<string, Expectation> = {
+  // Seed 001 "Daemon Processes" and "Handling Process Termination", on both backends.
+  "daemon_processes.ts": {
+    async check(lines, { backend }) {
+      const text = lines.join("\n");
+      const first = /^Daemon (Process-\d+) started on the (\w+) backend, PID: (\d+)$/.exec(
+        lines[0],
+      );
+      assert.ok(first, `first line: ${lines[0]}`);
+      assert.equal(first[2], backend);
+      const main = lines.indexOf("Main process exiting, daemon will be terminated");
+      assert.ok(main > 1, `the daemon ran before the main program ended\n${text}`);
+      for (const line of lines.slice(1)) {
+        assert.match(line, /^(Background process running\.\.\.|Main process exiting, .*)$/);
+      }
+      if (backend === "process") {
+        const pid = Number(first[3]);
+        assert.equal(await waitUntilGone(pid, 10_000), true, `daemon child ${pid} outlived it`);
+      }
+    },
+  },
+  "process_termination.ts": {
+    check(lines) {
+      const text = lines.join("\n");
+      assert.equal(lines.at(-1), "Exit code: -15", text);
+      assert.ok(lines.length >= 2, `it worked before it was terminated\n${text}`);
+      for (const line of lines.slice(0, -1)) assert.equal(line, "Working...", text);
+    },
+  },
   "creating_processes.ts": {
     check(lines) {
       assert.equal(lines.length, 5, lines.join("\n"));
@@ -201,6 +233,12 @@ const expectations: Record<string, Expectation> = {
   },
 };
 
+/** The backends of an example's `@test-backends a,b` line; `[undefined]` when it has none. */
+function declaredBackends(source: string): (string | undefined)[] {
+  const match = /^\s*(?:\/\/|\*)\s*@test-backends\s+(\S+)/m.exec(source);
+  return match ? match[1].split(",") : [undefined];
+}
+
 /** The `@test-env NAME=value` declarations of an example. */
 function declaredEnv(source: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -219,15 +257,23 @@ describe("examples", () => {
   for (const name of examples) {
     const file = new URL(name, examplesDir);
     const expectation = expectations[name];
-    it(`examples/${name} exits 0 and prints the expected output`, { timeout: 20_000 }, async () => {
-      const env = { ...declaredEnv(readFileSync(file, "utf8")), ...expectation?.env };
-      const run = await runScript(file, [], { env, timeoutMs: 15_000 });
-      const context = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-      assert.equal(run.signal, null, `killed after ${run.ms.toFixed(0)} ms\n${context}`);
-      assert.equal(run.code, 0, context);
-      const lines = run.stdout.trimEnd().split("\n");
-      assert.ok(run.stdout.trim().length > 0, `no output\n${context}`);
-      expectation?.check(lines);
-    });
+    const source = readFileSync(file, "utf8");
+    for (const backend of declaredBackends(source)) {
+      const title = `examples/${name}${backend ? ` (POLYCORE_BACKEND=${backend})` : ""}`;
+      it(`${title} exits 0 and prints the expected output`, { timeout: 20_000 }, async () => {
+        const env = {
+          ...declaredEnv(source),
+          ...expectation?.env,
+          ...(backend ? { POLYCORE_BACKEND: backend } : {}),
+        };
+        const run = await runScript(file, [], { env, timeoutMs: 15_000 });
+        const context = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+        assert.equal(run.signal, null, `killed after ${run.ms.toFixed(0)} ms\n${context}`);
+        assert.equal(run.code, 0, context);
+        const lines = run.stdout.trimEnd().split("\n");
+        assert.ok(run.stdout.trim().length > 0, `no output\n${context}`);
+        await expectation?.check(lines, backend ? { backend } : {});
+      });
+    }
   }
 });
