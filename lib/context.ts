@@ -7,6 +7,9 @@
 import { runtime as adapter } from "../runtimes/mod.ts";
 import type { RuntimeName } from "../runtimes/types.ts";
 import { type Backend, checkBackend } from "./_validate.ts";
+import { type ExecutorOptions, ProcessPoolExecutor } from "./executor.ts";
+import { Manager } from "./manager.ts";
+import { Pool, type PoolOptions } from "./pool.ts";
 import { Process, type ProcessOptions } from "./process.ts";
 
 /** The runtime polycore runs on. */
@@ -50,6 +53,14 @@ export interface Context {
   readonly Process: new <A extends unknown[] = unknown[]>(
     options: Omit<ProcessOptions<A>, "backend">,
   ) => Process<A>;
+  /** {@linkcode Pool} on this context's backend (Python: `ctx.Pool(n)`). */
+  readonly Pool: new (options?: number | Omit<PoolOptions, "backend">) => Pool;
+  /** {@linkcode ProcessPoolExecutor} on this context's backend (Python's `mp_context`). */
+  readonly ProcessPoolExecutor: new (
+    options?: Omit<ExecutorOptions, "backend">,
+  ) => ProcessPoolExecutor;
+  /** Starts a {@linkcode Manager} whose server runs on this context's backend. */
+  Manager(): Promise<Manager>;
 }
 
 const contexts = new Map<Backend, Context>();
@@ -58,14 +69,16 @@ const contexts = new Map<Backend, Context>();
  * The API bound to a backend: `"thread"` (default) or `"process"` (Python:
  * `multiprocessing.get_context(method)`).
  *
- * @example Processes from a context
+ * @example Processes and pools from a context
  * ```ts
  * import { getContext } from "./context.ts";
- * const ctx = getContext("thread");
+ * const ctx = getContext("process");
  * const p = new ctx.Process({ target: () => {} });
  * p.start();
  * await p.join();
  * console.log(p.exitCode); // 0
+ * await using pool = new ctx.Pool(2);
+ * console.log(await pool.map((n: number) => n * 2, [1, 2])); // [2, 4]
  * ```
  */
 export function getContext(backend: Backend = "thread"): Context {
@@ -77,7 +90,27 @@ export function getContext(backend: Backend = "thread"): Context {
         super({ ...options, backend: checked });
       }
     }
-    context = Object.freeze({ backend: checked, Process: ContextProcess });
+    class ContextPool extends Pool {
+      constructor(options?: number | Omit<PoolOptions, "backend">) {
+        super(
+          typeof options === "object" && options !== null
+            ? { ...options, backend: checked }
+            : { ...(options === undefined ? {} : { processes: options }), backend: checked },
+        );
+      }
+    }
+    class ContextExecutor extends ProcessPoolExecutor {
+      constructor(options: Omit<ExecutorOptions, "backend"> = {}) {
+        super({ ...options, backend: checked });
+      }
+    }
+    context = Object.freeze({
+      backend: checked,
+      Process: ContextProcess,
+      Pool: ContextPool,
+      ProcessPoolExecutor: ContextExecutor,
+      Manager: () => Manager.start({ backend: checked }),
+    });
     contexts.set(checked, context);
   }
   return context;

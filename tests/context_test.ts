@@ -26,6 +26,33 @@ describe("getContext(), cpuCount() and runtime", () => {
     assert.equal(p.exitCode, 0);
   });
 
+  it('getContext("process") gives a Pool, an executor and a Manager on child processes', {
+    timeout: 60_000,
+  }, async () => {
+    const ctx = getContext("process");
+    const parent = process.pid;
+    const pid = () => (globalThis as { process: { pid: number } }).process.pid;
+    {
+      await using pool = new ctx.Pool(1);
+      const child = await pool.apply(pid);
+      assert.notEqual(child, parent);
+    }
+    {
+      await using pool = new ctx.Pool({ processes: 1, maxTasksPerChild: 1 });
+      assert.notEqual(await pool.apply(pid), parent);
+    }
+    {
+      await using executor = new ctx.ProcessPoolExecutor({ maxWorkers: 1 });
+      assert.notEqual(await executor.submit(pid), parent);
+    }
+    {
+      await using manager = await ctx.Manager();
+      const d = await manager.dict<string, number>();
+      await d.set("a", 1);
+      assert.deepEqual(await d.toObject(), { a: 1 });
+    }
+  });
+
   it("getContext() defaults to the thread backend and returns the same context each time", () => {
     assert.equal(getContext().backend, "thread");
     assert.equal(getContext(), getContext("thread"));
