@@ -20,7 +20,6 @@ import {
 } from "./_protocol.ts";
 import { encodeArgs, releaseRevivedHandles } from "./_serialize.ts";
 import { invoke, runCall } from "./_task_runner.ts";
-import { serveManager } from "./_manager_server.ts";
 
 const thread = runtime.workerContext();
 const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
@@ -105,7 +104,10 @@ function start(data: BootData): void {
   boot = data;
   (globalThis as Record<symbol, unknown>)[bootKey] = data;
   if (data.role === "manager") {
-    void serveManager(post, () => runtime.exit(0));
+    // Loaded only by a manager's worker: other workers start without it.
+    void import("./_manager_server.ts").then(({ serveManager }) =>
+      serveManager(post, () => runtime.exit(0))
+    );
     return;
   }
   initialized = initialize(data.init);

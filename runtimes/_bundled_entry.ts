@@ -7,16 +7,18 @@
  *
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { fsModule } from "./_builtins.ts";
 
 const chosen = new Map<string, URL>();
 
 function newestSource(folders: readonly URL[]): number {
   let newest = 0;
   for (const folder of folders) {
-    for (const name of readdirSync(folder)) {
-      if (name.endsWith(".ts")) newest = Math.max(newest, statSync(new URL(name, folder)).mtimeMs);
+    for (const name of fsModule().readdirSync(folder)) {
+      if (name.endsWith(".ts")) {
+        newest = Math.max(newest, fsModule().statSync(new URL(name, folder)).mtimeMs);
+      }
     }
   }
   return newest;
@@ -30,7 +32,7 @@ export function preferBundledEntry(entry: URL): URL {
   if (entry.protocol === "file:" && entry.pathname.endsWith(".ts")) {
     const bundle = new URL(entry.href.replace(/\.ts$/, ".bundle.mjs"));
     try {
-      const built = statSync(fileURLToPath(bundle)).mtimeMs;
+      const built = fsModule().statSync(fileURLToPath(bundle)).mtimeMs;
       const sources = [new URL("./", entry), new URL("../runtimes/", entry)];
       if (built >= newestSource(sources)) result = bundle;
     } catch {

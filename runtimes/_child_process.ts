@@ -6,15 +6,19 @@
  *
  * @module
  */
-import { type ChildProcess, fork, type Serializable } from "node:child_process";
+import type { ChildProcess, Serializable } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
+import { childProcessModule } from "./_builtins.ts";
 import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 
 /** Tells a child its parent's pid, for the orphan watchdog. */
 const parentPidVariable = "POLYCORE_PARENT_PID";
+
+/** Tells a child the memory limit its watchdog enforces (runtimes without a heap flag). */
+const memoryLimitVariable = "POLYCORE_MEMORY_LIMIT_MB";
 
 /** How long after "exit" a missing "close" is given up on. */
 const closeGraceMs = 250;
@@ -60,10 +64,17 @@ export function spawnChildProcess(
   }
   // A remote entry (polycore from JSR, on Deno) is passed as its URL: `deno run` loads it.
   const modulePath = entry.protocol === "file:" ? fileURLToPath(entry) : entry.href;
-  const child = fork(modulePath, [], {
+  const child = childProcessModule().fork(modulePath, [], {
     serialization: "advanced",
     execArgv,
-    env: { ...process.env, [parentPidVariable]: String(process.pid) },
+    env: {
+      ...process.env,
+      [parentPidVariable]: String(process.pid),
+      // No heap limit flag: the child's watchdog enforces the limit on its memory growth.
+      ...(!tweaks.enforceHeapLimit && options.maxHeapMb !== undefined
+        ? { [memoryLimitVariable]: String(options.maxHeapMb) }
+        : {}),
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   live.add(child);
@@ -129,24 +140,34 @@ export function spawnChildProcess(
 /**
  * A thread that kills this child when its parent dies, even while the main
  * thread is busy (an idle child also exits on IPC disconnect): an orphan is
- * re-parented, so its `ppid` changes. Inline (a base64 `data:` module) so it
- * survives bundling.
+ * re-parented, so its `ppid` changes. Where the runtime has no heap limit
+ * flag, it also enforces the memory limit: when the process's resident memory
+ * has grown by more than the limit since it started, it aborts the child
+ * (SIGABRT, as V8 does at its heap limit). Inline (a base64 `data:` module) so
+ * it survives bundling.
  */
 const watchdogSource = `
 import { workerData } from "node:worker_threads";
 import process from "node:process";
+const mib = 1024 * 1024;
+const baseline = process.memoryUsage.rss();
 const check = () => {
   if (process.ppid !== workerData.ppid) process.kill(process.pid, "SIGKILL");
+  const limit = workerData.memoryGrowthMb;
+  if (limit && process.memoryUsage.rss() - baseline > limit * mib) {
+    process.kill(process.pid, "SIGABRT");
+  }
 };
 check();
-setInterval(check, 250);
+setInterval(check, workerData.memoryGrowthMb ? 50 : 250);
 `;
 
 function startOrphanWatchdog(): void {
   const url = new URL(`data:text/javascript;base64,${btoa(watchdogSource)}`);
   // The parent's pid comes from the parent: if it died before this ran, ppid has already changed.
   const ppid = Number(process.env[parentPidVariable]) || process.ppid;
-  const watchdog = new Worker(url, { workerData: { ppid } });
+  const memoryGrowthMb = Number(process.env[memoryLimitVariable]) || 0;
+  const watchdog = new Worker(url, { workerData: { ppid, memoryGrowthMb } });
   watchdog.on("error", () => {});
   watchdog.unref();
 }

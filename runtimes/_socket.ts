@@ -6,18 +6,17 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
-import { unlinkSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import v8 from "node:v8";
+import type { Socket } from "node:net";
+import { cryptoModule, fsModule, netModule } from "./_builtins.ts";
 import type { SocketConnection, SocketServer } from "./types.ts";
 
 const headerBytes = 4;
 
-function wrap(socket: net.Socket): SocketConnection {
+function wrap(socket: Socket): SocketConnection {
   let handler: (message: unknown) => void = () => {};
   const closeHandlers: (() => void)[] = [];
   let pending: Buffer = Buffer.alloc(0);
@@ -82,9 +81,9 @@ export function listenSocket(
 ): Promise<SocketServer> {
   const address = path.join(
     os.tmpdir(),
-    `polycore-${process.pid}-${randomBytes(6).toString("hex")}.sock`,
+    `polycore-${process.pid}-${cryptoModule().randomBytes(6).toString("hex")}.sock`,
   );
-  const server = net.createServer((socket) => onConnection(wrap(socket)));
+  const server = netModule().createServer((socket) => onConnection(wrap(socket)));
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(address, () => {
@@ -95,7 +94,7 @@ export function listenSocket(
           new Promise<void>((done) => {
             server.close(() => done());
             try {
-              unlinkSync(address);
+              fsModule().unlinkSync(address);
             } catch {
               // Already gone.
             }
@@ -109,7 +108,7 @@ export function listenSocket(
 /** Connects to a server made by {@linkcode listenSocket}. */
 export function connectSocket(address: string): Promise<SocketConnection> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(address);
+    const socket = netModule().connect(address);
     socket.once("error", reject);
     socket.once("connect", () => {
       socket.off("error", reject);

@@ -30,8 +30,8 @@ export function createBunRuntime(): Runtime {
     canTerminateBusyThread: true,
     // Bun accepts resourceLimits but ignores them.
     canLimitThreadMemory: false,
-    // Bun has no heap limit flag.
-    canLimitProcessMemory: false,
+    // Bun has no heap limit flag: the child's watchdog aborts it when its memory grows past it.
+    canLimitProcessMemory: true,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),

@@ -3,14 +3,22 @@
 // takes to type-strip and link the TypeScript modules in every new worker; the
 // Node adapter uses it when it is newer than the sources. Run by npm test,
 // npm start and npm run bench; the file is not committed.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const entry = new URL("../lib/_entry.ts", import.meta.url);
-const outfile = new URL("../lib/_entry.bundle.mjs", import.meta.url);
+
+// Chunks are named by content hash: drop the previous build's.
+rmSync(new URL("../lib/_bundle/", import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: [entry.pathname],
-  outfile: outfile.pathname,
+  outdir: new URL("../lib/", import.meta.url).pathname,
+  entryNames: "[name].bundle",
+  outExtension: { ".js": ".mjs" },
+  // What only some workers need (a manager's server) goes in chunks loaded on demand.
+  splitting: true,
+  chunkNames: "_bundle/[name]-[hash]",
   bundle: true,
   // Class names are part of the protocol (error classes travel by name): keep them.
   keepNames: true,

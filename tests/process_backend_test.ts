@@ -21,7 +21,6 @@ import { runtimeArgs } from "./fixtures/run_runtime.ts";
 const tasks = fromModule<typeof import("./fixtures/tasks.ts")>(
   new URL("./fixtures/tasks.ts", import.meta.url),
 );
-const isBun = "Bun" in globalThis;
 const initialChildren = new Set(childrenOf(process.pid));
 
 function newChildren(): number[] {
@@ -117,11 +116,6 @@ describe("Process on the process backend", () => {
     });
     p.start();
     await p.join();
-    if (isBun) {
-      // Bun has no heap limit flag: the option is accepted and ignored (see the README).
-      assert.equal(p.exitCode, 0);
-      return;
-    }
     assert.ok(p.exitCode! < 0, `exitCode ${p.exitCode}`);
     assert.ok(WorkerExitedError.is(p.error), String(p.error));
     assert.match((p.error as Error).message, /ran out of memory .*48 MiB/);
@@ -186,7 +180,6 @@ describe("Pool on the process backend", () => {
   it("maxHeapMb breaches reject the task with a clear reason", {
     timeout: 60_000,
   }, async () => {
-    if (isBun) return; // Bun cannot limit a heap (README, per-runtime limits).
     await using pool = new Pool({ processes: 1, backend: "process", maxHeapMb: 48 });
     await assert.rejects(
       pool.apply(() => {
