@@ -20,7 +20,7 @@ export {
   Pool,
   type PoolOptions,
 } from "./lib/pool.ts";
-export type { PoolStats } from "./lib/_scheduler.ts";
+export type { PoolStats } from "./lib/_pool_stats.ts";
 export type { Percentiles } from "./lib/_stats.ts";
 export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";
 export { Manager, type ManagerOptions } from "./lib/manager.ts";

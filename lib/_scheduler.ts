@@ -7,65 +7,29 @@
  *
  * @module
  */
-import { decodeRemoteError, decodeThrown, type Thrown } from "./_error_codec.ts";
+import { decodeThrown, type Thrown } from "./_error_codec.ts";
+import {
+  earlyExitError,
+  initializerError,
+  taskError,
+  workerExitedError,
+} from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
 import { isExclusive, type PoolCall } from "./_pool_call.ts";
 import { PoolWorker } from "./_pool_worker.ts";
-import { type BootData, bootTag, type Invocation, type Outcome } from "./_protocol.ts";
-import { type Percentiles, Samples } from "./_stats.ts";
-import { checkHandlesFor, looksOutOfMemory } from "./_spawn.ts";
-import type { Backend } from "./_validate.ts";
-import { currentProcess } from "./current_process.ts";
+import type { Outcome } from "./_protocol.ts";
+import { PoolAccounting, type PoolStats } from "./_pool_stats.ts";
+import { TaskEstimates } from "./_task_estimates.ts";
+import { bootData, checkHandlesFor } from "./_spawn.ts";
 import type { TaskSpec } from "./task.ts";
-import {
-  CancelledError,
-  PoolTerminatedError,
-  ProcessError,
-  TimeoutError,
-  WorkerExitedError,
-} from "./errors.ts";
-
-/** How a scheduler runs its workers. */
-export interface SchedulerOptions {
-  readonly workers: number;
-  readonly init?: Invocation;
-  readonly maxTasksPerChild?: number;
-  readonly taskTimeoutMs?: number;
-  readonly backend: Backend;
-  /** Heap limit per worker (MiB), where the runtime enforces it. */
-  readonly maxHeapMb?: number;
-  /** Names workers `${namePrefix}-N`. */
-  readonly namePrefix: string;
-}
-
-/** A snapshot of a pool's activity (`pool.stats()`). */
-export interface PoolStats {
-  /** Workers running. */
-  readonly workers: number;
-  /** Workers running a call. */
-  readonly busy: number;
-  /** Calls waiting in the parent for a worker. */
-  readonly queued: number;
-  /** Calls that succeeded. */
-  readonly completed: number;
-  /** Calls that failed. */
-  readonly failed: number;
-  /** Dispatch to settlement, per call (ms). */
-  readonly runTime: Percentiles;
-  /** Submission to dispatch, per call (ms). */
-  readonly waitTime: Percentiles;
-  /** Share of worker time spent running tasks since the pool started (0…1). */
-  readonly utilization: number;
-}
+import { CancelledError, PoolTerminatedError, TimeoutError } from "./errors.ts";
+import type { SchedulerOptions } from "./pool_options.ts";
 
 /** What a call is submitted with. */
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
 
 type State = "running" | "closed" | "terminated" | "broken";
 
-const targetBatchMs = 2;
-const prefetchBelowMs = 5;
-const maxBatchItems = 4096;
 const maxEarlyExits = 3;
 
 /** Queues calls and runs them on a set of workers. */
@@ -76,7 +40,7 @@ export class Scheduler {
   #state: State = "running";
   #failure?: unknown;
   /** Measured run time of one item, per task (ms). */
-  readonly #estimates = new WeakMap<TaskSpec, number>();
+  readonly #estimates = new TaskEstimates();
   #flushQueued = false;
   #nextId = 1;
   /** Calls in the queue that are not settled (the queue may still hold settled ones). */
@@ -85,12 +49,7 @@ export class Scheduler {
   #earlyExits = 0;
   #exitWaiters: (() => void)[] = [];
   #joining = false;
-  #completed = 0;
-  #failed = 0;
-  #busyMs = 0;
-  readonly #startedAt = performance.now();
-  readonly #runTimes = new Samples();
-  readonly #waitTimes = new Samples();
+  readonly #accounting = new PoolAccounting();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -186,17 +145,8 @@ export class Scheduler {
         const head = this.#queue.peek();
         if (!head) return this.#maybeShutdown();
         if (worker.batches >= maxBatches) continue;
-        const estimate = this.#estimates.get(head.spec);
-        if (
-          maxBatches > 1 && (estimate === undefined || estimate * head.items >= prefetchBelowMs)
-        ) {
-          continue;
-        }
-        const budget = estimate === undefined ? 1 : Math.max(
-          1,
-          Math.min(maxBatchItems, Math.floor(targetBatchMs / Math.max(estimate, 1e-6))),
-        );
-        const batch = this.#takeBatch(worker, budget, ready.length);
+        if (maxBatches > 1 && !this.#estimates.mayPrefetch(head)) continue;
+        const batch = this.#takeBatch(worker, this.#estimates.budget(head), ready.length);
         if (batch.length > 0) this.#dispatch(worker, batch);
       }
     }
@@ -241,7 +191,7 @@ export class Scheduler {
     for (const call of batch) {
       call.dispatchedAt = now;
       this.#queued--;
-      this.#waitTimes.add(now - call.submittedAt);
+      this.#accounting.waited(now - call.submittedAt);
       if (call.timeoutMs !== undefined) {
         call.timer = setTimeout(() => this.#timeOut(call, worker), call.timeoutMs);
       }
@@ -285,25 +235,18 @@ export class Scheduler {
     clearTimeout(call.timer);
     if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
     if (ok) {
-      this.#completed++;
+      this.#accounting.completed++;
       call.resolve(value);
     } else {
-      if (counted) this.#failed++;
+      if (counted) this.#accounting.failed++;
       if (call.group) call.group.failed = true;
       call.reject(value);
     }
   }
 
   #spawn(): void {
-    const me = currentProcess();
-    const boot: BootData = {
-      tag: bootTag,
-      role: "pool",
-      name: `${this.#options.namePrefix}-${++this.#spawned}`,
-      daemon: true,
-      parent: { name: me.name, pid: me.pid, threadId: me.threadId },
-      ...(this.#options.init ? { init: this.#options.init } : {}),
-    };
+    const name = `${this.#options.namePrefix}-${++this.#spawned}`;
+    const boot = bootData("pool", name, true, this.#options.init);
     const worker = new PoolWorker(
       boot,
       {
@@ -334,7 +277,7 @@ export class Scheduler {
     const now = performance.now();
     let items = 0;
     const specs = new Set<TaskSpec>();
-    this.#busyMs += elapsedMs;
+    this.#accounting.busy(elapsedMs);
     for (const outcome of outcomes) {
       const call = worker.inFlight.get(outcome.id);
       if (!call) continue;
@@ -342,17 +285,11 @@ export class Scheduler {
       worker.completed++;
       items += call.items;
       specs.add(call.spec);
-      this.#runTimes.add(now - call.dispatchedAt);
+      this.#accounting.ran(now - call.dispatchedAt);
       if (outcome.ok) this.#settle(call, true, outcome.value);
-      else this.#settle(call, false, this.#remoteError(call, worker, outcome));
+      else this.#settle(call, false, taskError(call, worker, outcome));
     }
-    if (items > 0) {
-      const sample = elapsedMs / items;
-      for (const spec of specs) {
-        const previous = this.#estimates.get(spec);
-        this.#estimates.set(spec, previous === undefined ? sample : 0.7 * previous + 0.3 * sample);
-      }
-    }
+    this.#estimates.record(specs, elapsedMs, items);
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined && worker.completed >= max && worker.inFlight.size === 0) {
       worker.shutdown();
@@ -363,23 +300,8 @@ export class Scheduler {
     }
   }
 
-  #remoteError(call: PoolCall, worker: PoolWorker, outcome: Outcome & { ok: false }): unknown {
-    const item = outcome.index === undefined ? "" : ` on item ${call.offset + outcome.index}`;
-    return decodeRemoteError(
-      outcome.error,
-      `Task '${call.spec.label}' failed${item} in worker '${worker.name}'`,
-    );
-  }
-
   #onInitFailed(worker: PoolWorker, error: Thrown): void {
-    if (this.#state === "broken") return;
-    const cause = decodeThrown(error);
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    this.#break(
-      new ProcessError(`The pool's initializer failed in worker '${worker.name}': ${reason}`, {
-        cause,
-      }),
-    );
+    if (this.#state !== "broken") this.#break(initializerError(worker, error));
   }
 
   #break(error: unknown): void {
@@ -393,31 +315,13 @@ export class Scheduler {
     this.#workers.delete(worker);
     if (!worker.ready && !worker.retiring) this.#earlyExits++;
     const clean = worker.retiring && worker.inFlight.size === 0 && code === 0;
-    const limit = this.#options.maxHeapMb;
-    const how = limit !== undefined && looksOutOfMemory(worker.exit?.code ?? null, signal)
-      ? `ran out of memory (its heap limit is ${limit} MiB)`
-      : signal
-      ? `was killed by ${signal}`
-      : `exited with code ${code}`;
+    const exit = { code, signal, maxHeapMb: this.#options.maxHeapMb };
     for (const call of worker.inFlight.values()) {
-      this.#settle(
-        call,
-        false,
-        new WorkerExitedError(
-          `Worker '${worker.name}' ${how} while running task '${call.spec.label}'`,
-          { exitCode: signal ? null : code, signal },
-          worker.fatal === undefined ? undefined : { cause: worker.fatal },
-        ),
-      );
+      this.#settle(call, false, workerExitedError(call, worker, exit));
     }
     worker.inFlight.clear();
     if (!clean && this.#earlyExits >= maxEarlyExits && this.#state === "running") {
-      return this.#break(
-        new ProcessError(
-          `The pool's workers exit before they are ready (${this.#earlyExits} in a row, last code ${code}): is the worker entry loadable?`,
-          worker.fatal === undefined ? undefined : { cause: worker.fatal },
-        ),
-      );
+      return this.#break(earlyExitError(worker, this.#earlyExits, code));
     }
     const needed = this.#state === "running" ||
       (this.#state === "closed" && this.#queued > 0);
@@ -486,16 +390,7 @@ export class Scheduler {
 
   /** A snapshot of the pool's activity. */
   stats(): PoolStats {
-    const elapsed = performance.now() - this.#startedAt;
-    return {
-      workers: this.#workers.size,
-      busy: this.#busyCalls(),
-      queued: this.#queued,
-      completed: this.#completed,
-      failed: this.#failed,
-      runTime: this.#runTimes.percentiles(),
-      waitTime: this.#waitTimes.percentiles(),
-      utilization: elapsed > 0 ? Math.min(1, this.#busyMs / (elapsed * this.#options.workers)) : 0,
-    };
+    const live = { workers: this.#workers.size, busy: this.#busyCalls(), queued: this.#queued };
+    return this.#accounting.snapshot(live, this.#options.workers);
   }
 }

@@ -5,11 +5,30 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import type { WorkerChannel } from "../runtimes/types.ts";
-import type { BootData } from "./_protocol.ts";
+import { type BootData, bootTag, type Invocation, type WorkerRole } from "./_protocol.ts";
+import { currentProcess } from "./current_process.ts";
 import type { HandleSlot } from "./_serialize.ts";
 import type { Backend } from "./_validate.ts";
 
 const entryUrl = new URL("./_entry.ts", import.meta.url);
+
+/** The boot data of a new worker started by this thread (which becomes its parent). */
+export function bootData(
+  role: WorkerRole,
+  name: string,
+  daemon: boolean,
+  init?: Invocation,
+): BootData {
+  const me = currentProcess();
+  return {
+    tag: bootTag,
+    role,
+    name,
+    daemon,
+    parent: { name: me.name, pid: me.pid, threadId: me.threadId },
+    ...(init ? { init } : {}),
+  };
+}
 
 /** Starts a worker running polycore's entry on `backend`. */
 export function spawnWorker(backend: Backend, boot: BootData, maxHeapMb?: number): WorkerChannel {

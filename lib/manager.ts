@@ -9,10 +9,9 @@ import type { ManagedKind, ManagerAddress } from "./_manager_protocol.ts";
 import { clientFor, type ManagerClient } from "./_manager_client.ts";
 import { makeProxy } from "./_manager_revive.ts";
 import type { ManagerProxy } from "./_manager_proxy.ts";
-import { type BootData, bootTag, type FromWorker } from "./_protocol.ts";
-import { spawnWorker } from "./_spawn.ts";
+import type { FromWorker } from "./_protocol.ts";
+import { bootData, spawnWorker } from "./_spawn.ts";
 import { type Backend, checkBackend, invalid } from "./_validate.ts";
-import { currentProcess } from "./current_process.ts";
 import { ProcessError } from "./errors.ts";
 import type {
   ArrayProxy,
@@ -85,14 +84,7 @@ export class Manager {
       invalid("start manager", "options", "must be an object", options);
     }
     const backend = checkBackend("start manager", options.backend, "thread");
-    const me = currentProcess();
-    const boot: BootData = {
-      tag: bootTag,
-      role: "manager",
-      name: `SyncManager-${++managers}`,
-      daemon: true,
-      parent: { name: me.name, pid: me.pid, threadId: me.threadId },
-    };
+    const boot = bootData("manager", `SyncManager-${++managers}`, true);
     const channel = spawnWorker(backend, boot);
     let failed: ((error: unknown) => void) | undefined;
     const exited = new Promise<void>((resolve) =>

@@ -3,76 +3,29 @@
  *
  * @module
  */
-import { runtime } from "../runtimes/mod.ts";
 import { automaticChunksize, collect, streamResults, toChunks } from "./_map.ts";
 import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "./_protocol.ts";
-import { type CallInit, type PoolStats, Scheduler } from "./_scheduler.ts";
+import type { PoolStats } from "./_pool_stats.ts";
+import { type CallInit, Scheduler } from "./_scheduler.ts";
 import { encodeArgs } from "./_serialize.ts";
-import { checkHandlesFor } from "./_spawn.ts";
-import {
-  type Backend,
-  checkArray,
-  checkBackend,
-  checkPositiveInteger,
-  checkTimeout,
-  invalid,
-} from "./_validate.ts";
+import { checkArray, checkPositiveInteger } from "./_validate.ts";
 import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
 import { CancelledError, PoolTerminatedError, ProcessError } from "./errors.ts";
-import { taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
+import {
+  type CallOptions,
+  checkCallOptions,
+  checkInput,
+  type ImapOptions,
+  type MapOptions,
+  type PoolOptions,
+  schedulerOptions,
+} from "./pool_options.ts";
+import { type TaskSpec, toTaskSpec } from "./task.ts";
 
-/** Options of {@linkcode Pool} (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`). */
-export interface PoolOptions {
-  /** Number of workers; `cpuCount()` by default. */
-  readonly processes?: number;
-  /** `"thread"` (default) or `"process"`. */
-  readonly backend?: Backend;
-  /**
-   * Heap limit per worker in MiB: enforced for child processes on Node and Deno
-   * and for threads on Node; a worker over it ends, failing the tasks it held
-   * with `WorkerExitedError`, and is replaced. Ignored where the runtime cannot enforce it.
-   */
-  readonly maxHeapMb?: number;
-  /** Runs once in each worker before its first task. */
-  readonly initializer?: (...args: never[]) => unknown;
-  /** Arguments of `initializer`; handles arrive live. */
-  readonly initargs?: readonly unknown[];
-  /** Replace a worker after it has run this many tasks (a map chunk counts as one). */
-  readonly maxTasksPerChild?: number;
-  /** Default time limit of each task; a task over it rejects with `TimeoutError` and its worker is replaced. */
-  readonly taskTimeoutMs?: number;
-}
-
-/** Options of one call. */
-export interface CallOptions {
-  /** Aborting rejects the call with the signal's reason; a running task's worker is replaced. */
-  readonly signal?: AbortSignal;
-  /** Time limit of the task (of each chunk, for maps). */
-  readonly timeoutMs?: number;
-}
-
-/** Options of `map` and `starmap`. */
-export interface MapOptions extends CallOptions {
-  /** Items per task; by default `ceil(length / (4 × workers))`, as in Python. */
-  readonly chunksize?: number;
-}
-
-/** Options of `imap` and `imapUnordered`. */
-export interface ImapOptions {
-  /** Items per task; by default sized from the measured cost per item. */
-  readonly chunksize?: number;
-  /** Chunks in flight at most (memory stays bounded); `4 × workers` by default. */
-  readonly buffersize?: number;
-  /** Aborting rejects the chunks in flight with the signal's reason, which the iteration throws. */
-  readonly signal?: AbortSignal;
-  /** Time limit of each chunk. */
-  readonly timeoutMs?: number;
-}
+export type { CallOptions, ImapOptions, MapOptions, PoolOptions } from "./pool_options.ts";
 
 type Input<T> = Iterable<T> | AsyncIterable<T>;
-
-let pools = 0;
 
 /** The scheduler behind a pool, for the executor built on it; not public. */
 export const schedulerOf: unique symbol = Symbol("polycore.schedulerOf");
@@ -98,40 +51,7 @@ export class Pool {
    * @param options A number of workers, or options.
    */
   constructor(options?: number | PoolOptions) {
-    const action = "create pool";
-    const opts: PoolOptions = typeof options === "number" || options === undefined
-      ? { processes: options }
-      : options;
-    if (typeof opts !== "object" || opts === null) {
-      invalid(action, "options", "must be a number of processes or an options object", options);
-    }
-    const processes = checkPositiveInteger(action, "processes", opts.processes) ??
-      runtime.cpuCount();
-    const backend = checkBackend(action, opts.backend, "thread");
-    const initializer = opts.initializer === undefined
-      ? undefined
-      : toTaskSpec(opts.initializer, action, "initializer");
-    const initargs = checkArray(action, "initargs", opts.initargs) ?? [];
-    const encoded = encodeArgs(initargs);
-    checkHandlesFor(backend, encoded.handles, "a pool initializer");
-    const maxHeapMb = checkPositiveInteger(action, "maxHeapMb", opts.maxHeapMb);
-    this.#scheduler = new Scheduler({
-      workers: processes,
-      backend,
-      ...(maxHeapMb !== undefined ? { maxHeapMb } : {}),
-      maxTasksPerChild: checkPositiveInteger(action, "maxTasksPerChild", opts.maxTasksPerChild),
-      taskTimeoutMs: checkTimeout(action, "taskTimeoutMs", opts.taskTimeoutMs),
-      namePrefix: `PoolWorker${++pools > 1 ? pools : ""}`,
-      ...(initializer
-        ? {
-          init: {
-            task: taskDescriptor(initializer, true),
-            args: encoded.args,
-            ...(encoded.handles ? { handles: encoded.handles } : {}),
-          },
-        }
-        : {}),
-    });
+    this.#scheduler = new Scheduler(schedulerOptions(options));
   }
 
   /** Number of workers. */
@@ -182,18 +102,6 @@ export class Pool {
     };
   }
 
-  #callOptions(action: string, options: CallOptions | undefined): CallOptions {
-    if (options === undefined) return {};
-    if (typeof options !== "object" || options === null) {
-      invalid(action, "options", "must be an object", options);
-    }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      invalid(action, "signal", "must be an AbortSignal", options.signal);
-    }
-    checkTimeout(action, "timeoutMs", options.timeoutMs);
-    return options;
-  }
-
   /**
    * Runs `fn(...args)` in a worker and resolves to its result (Python: `Pool.apply`).
    *
@@ -212,7 +120,7 @@ export class Pool {
     const action = "apply task";
     const spec = toTaskSpec(fn, action, "fn");
     const list = checkArray(action, "args", args) ?? [];
-    const opts = this.#callOptions(action, options);
+    const opts = checkCallOptions(action, options);
     this.#check(action);
     return this.#submit(spec, "apply", list, 0, opts).promise as Promise<Awaited<R>>;
   }
@@ -246,8 +154,8 @@ export class Pool {
     options: MapOptions | undefined,
   ): Promise<unknown[]> {
     const spec = toTaskSpec(fn, action, "fn");
-    this.#checkInput(action, input);
-    const opts: MapOptions = this.#callOptions(action, options);
+    checkInput(action, input);
+    const opts: MapOptions = checkCallOptions(action, options);
     const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
     this.#check(action);
     return this.#map(spec, mode, input as Input<unknown>, chunksize, opts);
@@ -275,14 +183,6 @@ export class Pool {
     } catch (error) {
       for (const chunk of chunks) chunk.cancel();
       throw error;
-    }
-  }
-
-  #checkInput(action: string, input: unknown): void {
-    const ok = typeof input === "object" && input !== null &&
-      (Symbol.iterator in input || Symbol.asyncIterator in input);
-    if (!ok && typeof input !== "string") {
-      invalid(action, "iterable", "must be an iterable or async iterable", input);
     }
   }
 
@@ -373,8 +273,8 @@ export class Pool {
     ordered: boolean,
   ): AsyncGenerator<unknown, void, undefined> {
     const spec = toTaskSpec(fn, action, "fn");
-    this.#checkInput(action, iterable);
-    const opts = this.#callOptions(action, options) as ImapOptions;
+    checkInput(action, iterable);
+    const opts = checkCallOptions(action, options) as ImapOptions;
     const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
     const buffersize = checkPositiveInteger(action, "buffersize", opts.buffersize) ??
       4 * this.processes;

@@ -5,7 +5,7 @@
  */
 import type { WorkerChannel } from "../runtimes/types.ts";
 import { decodeRemoteError, decodeThrown } from "./_error_codec.ts";
-import { type BootData, bootTag, type FromWorker, type ToWorker } from "./_protocol.ts";
+import type { FromWorker, ToWorker } from "./_protocol.ts";
 import { encodeArgs, findUncloneable } from "./_serialize.ts";
 import {
   type Backend,
@@ -17,9 +17,8 @@ import {
   checkTimeout,
   invalid,
 } from "./_validate.ts";
-import { currentProcess } from "./current_process.ts";
 import { ProcessError, WorkerExitedError } from "./errors.ts";
-import { checkHandlesFor, exitCodeOf, looksOutOfMemory, spawnWorker } from "./_spawn.ts";
+import { bootData, checkHandlesFor, exitCodeOf, looksOutOfMemory, spawnWorker } from "./_spawn.ts";
 import { type Task, taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
 
 /** Options of {@linkcode Process} (Python: `Process(target, args, name, daemon)`). */
@@ -146,14 +145,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.#state === "started") throw new ProcessError("Cannot start a process twice");
     const encoded = encodeArgs(this.#args);
     checkHandlesFor(this.#backend, encoded.handles, `process '${this.name}'`);
-    const me = currentProcess();
-    const boot: BootData = {
-      tag: bootTag,
-      role: "process",
-      name: this.name,
-      daemon: this.#daemon,
-      parent: { name: me.name, pid: me.pid, threadId: me.threadId },
-    };
+    const boot = bootData("process", this.name, this.#daemon);
     const channel = spawnWorker(this.#backend, boot, this.#maxHeapMb);
     const run: ToWorker = {
       tag: "run",
