@@ -10,6 +10,17 @@ import type { ManagerListening } from "./_manager_protocol.ts";
 import type { HandleSlot } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
+/** The name under which a task's module context exports its compiler (a direct `eval`). */
+export const contextEvalName = "__polycoreEval";
+
+/** Where a function task's module context lives (see `_module_context.ts`). */
+export interface TaskContext {
+  /** The context module's URL. */
+  readonly url: string;
+  /** The module binding that names the function itself (an imported or declared function). */
+  readonly binding?: string;
+}
+
 /** The tag of `workerData` that marks a polycore worker. */
 export const bootTag = "polycore/boot@1";
 

@@ -5,20 +5,73 @@
  * @module
  */
 import { encodeThrown } from "./_error_codec.ts";
-import type { Call, Invocation, Outcome } from "./_protocol.ts";
+import {
+  type Call,
+  contextEvalName,
+  type Invocation,
+  type Outcome,
+  type TaskContext,
+} from "./_protocol.ts";
 import { decodeArgs } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
+type Compiler = (code: string) => unknown;
 
-const compiled = new Map<number, { fn: AnyFunction; source: string }>();
+interface Compiled {
+  readonly fn: AnyFunction;
+  readonly source: string;
+  readonly problem?: string;
+  readonly inContext: boolean;
+}
+
+const compiled = new Map<number, Compiled>();
 const imported = new Map<string, AnyFunction>();
+const contexts = new Map<string, Promise<Compiler>>();
 
-function compile(key: number, name: string, source: string): AnyFunction {
-  const fileName = `polycore-task-${name.replace(/[^\w$]/g, "_")}-${key}.js`;
-  const fn = new Function(`return (${source}\n)\n//# sourceURL=${fileName}`)() as AnyFunction;
-  compiled.set(key, { fn, source });
+/** A context module's compiler, imported once per worker. */
+function contextCompiler(url: string): Promise<Compiler> {
+  let compiler = contexts.get(url);
+  if (!compiler) {
+    compiler = import(url).then(
+      (module) => module[contextEvalName] as Compiler,
+      (error) => {
+        throw new Error(`Cannot load a task's module context ${url}`, { cause: error });
+      },
+    );
+    contexts.set(url, compiler);
+  }
+  return compiler;
+}
+
+function compile(
+  task: TaskDescriptor & { kind: "function" },
+  source: string,
+  compiler?: Compiler,
+  context?: TaskContext,
+): AnyFunction {
+  const fileName = `polycore-task-${task.name.replace(/[^\w$]/g, "_")}-${task.key}.js`;
+  const code = `(${source}\n)\n//# sourceURL=${fileName}`;
+  let fn: AnyFunction | undefined;
+  if (compiler && context?.binding) {
+    // The module's own binding, when it is this very function: an imported or declared one.
+    const own = compiler(context.binding);
+    if (typeof own === "function" && Function.prototype.toString.call(own) === source) {
+      fn = own as AnyFunction;
+    }
+  }
+  fn ??= (compiler ? compiler(code) : new Function(`return ${code}`)()) as AnyFunction;
+  compiled.set(task.key, { fn, source, problem: task.problem, inContext: compiler !== undefined });
   return fn;
+}
+
+async function compileInContext(
+  task: TaskDescriptor & { kind: "function" },
+  source: string,
+  context: TaskContext,
+): Promise<AnyFunction> {
+  return compiled.get(task.key)?.fn ??
+    compile(task, source, await contextCompiler(context.url), context);
 }
 
 async function importTask(url: string, exportName: string): Promise<AnyFunction> {
@@ -44,7 +97,8 @@ export function resolveTask(task: TaskDescriptor): AnyFunction | Promise<AnyFunc
   if (task.source === undefined) {
     throw new Error(`polycore internal error: task ${task.key} arrived without its source`);
   }
-  return compile(task.key, task.name, task.source);
+  if (task.context) return compileInContext(task, task.source, task.context);
+  return compile(task, task.source);
 }
 
 const undefinedVariable = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$/;
@@ -61,9 +115,17 @@ function explainFreeVariable(error: unknown, task: TaskDescriptor): unknown {
   if (!variable || !new RegExp(`(^|[^\\w$.])${variable.replace("$", "\\$")}\\b`).test(source)) {
     return error;
   }
-  error.message = `'${variable}' is not defined in the worker: task '${task.name}' was shipped ` +
-    `as source and cannot see variables of the scope it was written in. Pass '${variable}' as an ` +
-    `argument, or export the function from a module and run it with fromModule()`;
+  const known = compiled.get(task.key);
+  const why = known?.inContext
+    ? `task '${task.name}' can use the imports and top-level declarations of the module it was ` +
+      `written in, but '${variable}' is neither: a variable of an enclosing function, or a name ` +
+      `made by eval or with, does not travel. Pass '${variable}' as an argument, or declare it ` +
+      `at the module's top level`
+    : `task '${task.name}' was shipped as source and cannot see variables of the scope it was ` +
+      `written in${known?.problem ? ` (its module gave no context: ${known.problem})` : ""}. ` +
+      `Pass '${variable}' as an argument, declare it at the top level of the module that hands ` +
+      `the task to polycore, or export the function from a module and run it with fromModule()`;
+  error.message = `'${variable}' is not defined in the worker: ${why}`;
   return error;
 }
 

@@ -5,7 +5,11 @@
  *
  * @module
  */
+import { callerModuleUrl } from "./_call_site.ts";
+import { taskContext } from "./_module_context.ts";
+import type { TaskContext } from "./_protocol.ts";
 import { describe } from "./_serialize.ts";
+import { tokenize } from "./_tokens.ts";
 
 /** The key under which a module task carries where it lives. */
 export const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
@@ -103,6 +107,10 @@ export type TaskDescriptor =
     readonly key: number;
     readonly name: string;
     readonly source?: string;
+    /** The module context to compile it in; sent with the source. */
+    readonly context?: TaskContext;
+    /** Why its module gave no context, for the error of a name it cannot find. */
+    readonly problem?: string;
   }
   | { readonly kind: "module"; readonly url: string; readonly exportName: string };
 
@@ -112,6 +120,10 @@ export interface TaskSpec {
   readonly module?: ModuleTaskLocation;
   readonly key: number;
   readonly source: string;
+  /** Where a function task finds its module's imports and declarations. */
+  readonly context?: TaskContext;
+  /** Why a function task has no module context although it was written in a module. */
+  readonly problem?: string;
 }
 
 const specs = new WeakMap<object, TaskSpec>();
@@ -145,7 +157,9 @@ function functionSpec(
   argName: string,
 ): TaskSpec {
   const source = Function.prototype.toString.call(fn);
-  const known = specsBySource.get(source);
+  const home = callerModuleUrl();
+  const id = `${home}\n${source}`;
+  const known = specsBySource.get(id);
   if (known) return known;
   const label = fn.name || "(anonymous)";
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
@@ -167,8 +181,21 @@ function functionSpec(
       `is a method (written name() { … }), which cannot be rebuilt from its source: use an arrow function, a function expression, or a module task (fromModule): received method ${label}`,
     );
   }
-  let spec = specsBySource.get(source);
-  if (!spec) specsBySource.set(source, spec = { label, key: specsBySource.size + 1, source });
+  if (!/^(?:async\s+)?function\b/.test(source) && tokenize(source).some((t) => t.text === "this")) {
+    reject(
+      action,
+      argName,
+      `is an arrow function that uses 'this' of the scope it was written in, which does not exist in a worker: pass what it needs as an argument: received ${label}`,
+    );
+  }
+  const found = home ? taskContext(home, source, fn.name) : {};
+  const key = specsBySource.size + 1;
+  const spec: TaskSpec = found.context
+    ? { label, key, source, context: found.context }
+    : found.problem
+    ? { label, key, source, problem: found.problem }
+    : { label, key, source };
+  specsBySource.set(id, spec);
   return spec;
 }
 
@@ -177,7 +204,10 @@ export function taskDescriptor(spec: TaskSpec, withSource: boolean): TaskDescrip
   if (spec.module) {
     return { kind: "module", url: spec.module.url, exportName: spec.module.exportName };
   }
-  return withSource
-    ? { kind: "function", key: spec.key, name: spec.label, source: spec.source }
-    : { kind: "function", key: spec.key, name: spec.label };
+  if (!withSource) return { kind: "function", key: spec.key, name: spec.label };
+  const { key, label: name, source, context, problem } = spec;
+  if (context) return { kind: "function", key, name, source, context };
+  return problem
+    ? { kind: "function", key, name, source, problem }
+    : { kind: "function", key, name, source };
 }

@@ -18,6 +18,7 @@ import {
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
+import { atExit, readTextFile, removeFile, writeTextFile } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /** Bun through its `node:worker_threads`. */
@@ -45,5 +46,9 @@ export function createBunRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    readTextFile,
+    writeTextFile,
+    removeFile,
+    atExit,
   };
 }

@@ -19,6 +19,7 @@ import process from "node:process";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
+import { atExit, readTextFile, removeFile, writeTextFile } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -63,5 +64,9 @@ export function createDenoRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    readTextFile,
+    writeTextFile,
+    removeFile,
+    atExit,
   };
 }

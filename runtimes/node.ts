@@ -17,6 +17,7 @@ import {
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
+import { atExit, readTextFile, removeFile, writeTextFile } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -59,5 +60,9 @@ export function createNodeRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    readTextFile,
+    writeTextFile,
+    removeFile,
+    atExit,
   };
 }

@@ -132,4 +132,12 @@ export interface Runtime {
   exit(code: number): never;
   /** Writes text to standard error, unbuffered where possible. */
   writeError(text: string): void;
+  /** Reads a text file (a task's module source). */
+  readTextFile(url: URL): string;
+  /** Writes a text file whole, replacing it (a task's module context). */
+  writeTextFile(url: URL, text: string): void;
+  /** Removes a file; one already gone is not an error. */
+  removeFile(url: URL): void;
+  /** Calls `handler` synchronously when this thread or program ends normally (Python's `atexit`). */
+  atExit(handler: () => void): void;
 }

@@ -1,0 +1,179 @@
+/**
+ * A function task's module context: the imports and top-level declarations
+ * of the module it was written in that it uses (transitively), as a small
+ * module of their own that a worker imports once, then compiles the task's
+ * source inside with a direct `eval` — so the function sees the same names
+ * it sees at home. The module's other top-level statements never run.
+ *
+ * The context module is written beside the original (a hidden file, removed
+ * when the program ends), so every import specifier in it — relative, bare,
+ * import-map — resolves exactly as it does in the original module.
+ *
+ * @module
+ */
+import { runtime } from "../runtimes/mod.ts";
+import { contextEvalName, type TaskContext } from "./_protocol.ts";
+import {
+  type Declaration,
+  type ImportDeclaration,
+  type ModuleScan,
+  scanModule,
+} from "./_module_scan.ts";
+import { referencedNames, tokenize } from "./_tokens.ts";
+
+/** What a task needs of its module: a context, none, or why none could be made. */
+export type ContextResult =
+  | { readonly context: TaskContext }
+  | { readonly context?: undefined; readonly problem?: string };
+
+type Binding =
+  | { readonly kind: "import"; readonly declaration: ImportDeclaration }
+  | { readonly kind: "declaration"; readonly declaration: Declaration };
+
+interface ScannedModule {
+  readonly scan: ModuleScan;
+  readonly bindings: ReadonlyMap<string, Binding>;
+}
+
+const extensions: Record<string, string> = {
+  ".ts": ".mts",
+  ".mts": ".mts",
+  ".js": ".mjs",
+  ".mjs": ".mjs",
+};
+const scanned = new Map<string, ScannedModule | string>();
+const written = new Map<string, string>();
+let cleanupRegistered = false;
+
+function extensionOf(url: URL): string | undefined {
+  const match = /\.[^./]+$/.exec(url.pathname);
+  return match ? extensions[match[0]] : undefined;
+}
+
+/** Reads and scans a module once; a string is why it could not be. */
+function scannedModule(url: URL): ScannedModule | string {
+  const known = scanned.get(url.href);
+  if (known !== undefined) return known;
+  let result: ScannedModule | string;
+  try {
+    const scan = scanModule(runtime.readTextFile(url));
+    const bindings = new Map<string, Binding>();
+    for (const declaration of scan.imports) {
+      for (const { local } of declaration.bindings) {
+        bindings.set(local, { kind: "import", declaration });
+      }
+    }
+    for (const declaration of scan.declarations) {
+      for (const name of declaration.names) {
+        bindings.set(name, { kind: "declaration", declaration });
+      }
+    }
+    result = { scan, bindings };
+  } catch (error) {
+    result = `cannot read ${url.href}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  scanned.set(url.href, result);
+  return result;
+}
+
+/** The bindings `names` need, closed over what their declarations refer to. */
+function neededBindings(module: ScannedModule, names: Iterable<string>): Set<Binding> {
+  const needed = new Set<Binding>();
+  const queue = [...names];
+  while (queue.length > 0) {
+    const binding = module.bindings.get(queue.pop()!);
+    if (!binding || needed.has(binding)) continue;
+    needed.add(binding);
+    if (binding.kind === "declaration") queue.push(...referencedNames(binding.declaration.tokens));
+  }
+  return needed;
+}
+
+function importLines(declaration: ImportDeclaration, index: number): string {
+  const namespace = `__polycoreModule${index}`;
+  const attributes = declaration.attributes ? ` ${declaration.attributes}` : "";
+  const lines = [
+    `import * as ${namespace} from ${JSON.stringify(declaration.specifier)}${attributes};`,
+  ];
+  for (const { local, imported } of declaration.bindings) {
+    // A namespace object instead of named imports: transpilers keep it, as it is used as a value.
+    const value = imported === "*" ? namespace : `${namespace}[${JSON.stringify(imported)}]`;
+    lines.push(`const ${local} = ${value};`);
+  }
+  return lines.join("\n");
+}
+
+/** The context module's code: imports first, then declarations in their original order. */
+function contextCode(module: ScannedModule, needed: Set<Binding>): string {
+  const chosen = new Set<ImportDeclaration | Declaration>([...needed].map((b) => b.declaration));
+  const parts: string[] = [
+    "// polycore: a task's module context, generated; removed when the program ends.",
+  ];
+  module.scan.imports.forEach((declaration, index) => {
+    if (chosen.has(declaration)) parts.push(importLines(declaration, index));
+  });
+  for (const declaration of module.scan.declarations) {
+    if (chosen.has(declaration)) parts.push(declaration.text);
+  }
+  parts.push(`export const ${contextEvalName} = (__polycoreSource) => eval(__polycoreSource);\n`);
+  return parts.join("\n");
+}
+
+/** FNV-1a, as hex: names a context file by its content. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+function removeWritten(): void {
+  for (const href of written.keys()) {
+    try {
+      runtime.removeFile(new URL(href));
+    } catch {
+      // Best effort at exit: a file that cannot be removed is left, named by its content.
+    }
+  }
+  written.clear();
+}
+
+/** Writes the context beside the module (once per content) and returns its URL. */
+function writeContext(moduleUrl: URL, extension: string, code: string): string {
+  const base = moduleUrl.pathname.slice(moduleUrl.pathname.lastIndexOf("/") + 1);
+  const file = new URL(`.${base}.polycore-${runtime.pid}-${hash(code)}${extension}`, moduleUrl);
+  if (written.get(file.href) === code) return file.href;
+  runtime.writeTextFile(file, code);
+  written.set(file.href, code);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    runtime.atExit(removeWritten);
+  }
+  return file.href;
+}
+
+/**
+ * The context a function task needs, written in `moduleHref`: none when it
+ * uses none of the module's names (it is then shipped as plain source).
+ */
+export function taskContext(moduleHref: string, source: string, name: string): ContextResult {
+  const moduleUrl = new URL(moduleHref);
+  const extension = extensionOf(moduleUrl);
+  if (moduleUrl.protocol !== "file:" || !extension) return {};
+  const module = scannedModule(moduleUrl);
+  if (typeof module === "string") return { problem: module };
+  const names = referencedNames(tokenize(source));
+  const binding = name && module.bindings.has(name) ? name : undefined;
+  if (binding) names.add(binding);
+  const needed = neededBindings(module, names);
+  if (needed.size === 0) return {};
+  try {
+    const url = writeContext(moduleUrl, extension, contextCode(module, needed));
+    return { context: binding ? { url, binding } : { url } };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { problem: `cannot write its module context beside ${moduleHref}: ${reason}` };
+  }
+}
