@@ -12,7 +12,7 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import { contextEvalName, type TaskContext } from "./_protocol.ts";
+import { contextEvalName, contextInitName, type TaskContext } from "./_protocol.ts";
 import {
   type Declaration,
   type ImportDeclaration,
@@ -89,34 +89,63 @@ function neededBindings(module: ScannedModule, names: Iterable<string>): Set<Bin
   return needed;
 }
 
-function importLines(declaration: ImportDeclaration, index: number): string {
-  const namespace = `__polycoreModule${index}`;
-  const attributes = declaration.attributes ? ` ${declaration.attributes}` : "";
-  const lines = [
-    `import * as ${namespace} from ${JSON.stringify(declaration.specifier)}${attributes};`,
-  ];
-  for (const { local, imported } of declaration.bindings) {
-    // A namespace object instead of named imports: transpilers keep it, as it is used as a value.
-    const value = imported === "*" ? namespace : `${namespace}[${JSON.stringify(imported)}]`;
-    lines.push(`const ${local} = ${value};`);
-  }
-  return lines.join("\n");
+/** An import's initializer: loads the module on first need and assigns its bindings. */
+function importInitializer(declaration: ImportDeclaration): string {
+  const { specifier, attributes, bindings } = declaration;
+  const options = attributes.replace(/^(with|assert)\s*/, (_, keyword) => `{ ${keyword}: `);
+  const load = `await import(${JSON.stringify(specifier)}${attributes ? `, ${options} }` : ""})`;
+  const assignments = bindings.map(({ local, imported }) =>
+    imported === "*" ? `${local} = m;` : `${local} = m[${JSON.stringify(imported)}];`
+  );
+  return `async () => { const m = ${load}; ${assignments.join(" ")} }`;
 }
 
-/** The context module's code: imports first, then declarations in their original order. */
-function contextCode(module: ScannedModule, needed: Set<Binding>): string {
-  const chosen = new Set<ImportDeclaration | Declaration>([...needed].map((b) => b.declaration));
-  const parts: string[] = [
-    "// polycore: a task's module context, generated; removed when the program ends.",
+/** A variable statement's or a class's initializer: assigns what the declaration would. */
+function declarationInitializer(declaration: Declaration): string {
+  if (declaration.kind === "class") return `() => { ${declaration.names[0]} = ${declaration.text}; }`;
+  const assignments = (declaration.declarators ?? [])
+    .filter((d) => d.initializer !== undefined)
+    .map((d) =>
+      /^[\w$]+$/.test(d.pattern)
+        ? `${d.pattern} = (${d.initializer});`
+        : `(${d.pattern} = (${d.initializer}));`
+    );
+  return `() => { ${assignments.join(" ")} }`;
+}
+
+/**
+ * The context module's code, the same for every task of the module: each
+ * import and each variable or class becomes a `let` with an initializer that
+ * runs only when a task needs it; functions and types stay as written.
+ */
+function contextCode(module: ScannedModule): string {
+  const { imports, declarations } = module.scan;
+  const names = [
+    ...imports.flatMap((d) => d.bindings.map((b) => b.local)),
+    ...declarations.filter((d) => d.kind !== "hoisted").flatMap((d) => d.names),
   ];
-  module.scan.imports.forEach((declaration, index) => {
-    if (chosen.has(declaration)) parts.push(importLines(declaration, index));
-  });
-  for (const declaration of module.scan.declarations) {
-    if (chosen.has(declaration)) parts.push(declaration.text);
-  }
-  parts.push(`export const ${contextEvalName} = (__polycoreSource) => eval(__polycoreSource);\n`);
-  return parts.join("\n");
+  const initializers = [
+    ...imports.map(importInitializer),
+    ...declarations.filter((d) => d.kind !== "hoisted").map(declarationInitializer),
+  ];
+  return [
+    "// polycore: a task's module context, generated; removed when the program ends.",
+    names.length > 0 ? `let ${[...new Set(names)].join(", ")};` : "",
+    ...declarations.filter((d) => d.kind === "hoisted").map((d) => d.text),
+    `export const ${contextInitName} = [\n${initializers.join(",\n")}\n];`,
+    `export const ${contextEvalName} = (__polycoreSource) => eval(__polycoreSource);\n`,
+  ].join("\n");
+}
+
+/** The indices of the initializers `needed` calls for, in the order they must run. */
+function initializerIndices(module: ScannedModule, needed: Set<Binding>): number[] {
+  const { imports, declarations } = module.scan;
+  const order = [
+    ...imports,
+    ...declarations.filter((d) => d.kind !== "hoisted"),
+  ] as Array<ImportDeclaration | Declaration>;
+  const chosen = new Set<ImportDeclaration | Declaration>([...needed].map((b) => b.declaration));
+  return order.flatMap((declaration, index) => chosen.has(declaration) ? [index] : []);
 }
 
 /** FNV-1a, as hex: names a context file by its content. */
@@ -170,8 +199,9 @@ export function taskContext(moduleHref: string, source: string, name: string): C
   const needed = neededBindings(module, names);
   if (needed.size === 0) return {};
   try {
-    const url = writeContext(moduleUrl, extension, contextCode(module, needed));
-    return { context: binding ? { url, binding } : { url } };
+    const url = writeContext(moduleUrl, extension, contextCode(module));
+    const inits = initializerIndices(module, needed);
+    return { context: binding ? { url, inits, binding } : { url, inits } };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { problem: `cannot write its module context beside ${moduleHref}: ${reason}` };

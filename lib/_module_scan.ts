@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Declarator, parseDeclarators } from "./_declarators.ts";
 import { type Token, tokenize } from "./_tokens.ts";
 
 /** One name an import declaration binds. */
@@ -24,9 +25,19 @@ export interface ImportDeclaration {
   readonly bindings: readonly ImportBinding[];
 }
 
+/**
+ * How a declaration is set up in a module context: `variable` and `class`
+ * ones by assignment when a task needs them, `hoisted` ones (functions, types,
+ * enums) as written.
+ */
+export type DeclarationKind = "variable" | "class" | "hoisted";
+
 /** A top-level declaration and the names it binds. */
 export interface Declaration {
+  readonly kind: DeclarationKind;
   readonly names: readonly string[];
+  /** A variable statement's declarators. */
+  readonly declarators?: readonly Declarator[];
   /** The declaration's text, without a leading `export` or `export default`. */
   readonly text: string;
   /** The tokens of `text`. */
@@ -146,40 +157,6 @@ function parseImport(source: string, tokens: readonly Token[]): ImportDeclaratio
   return bindings.length > 0 ? { specifier, attributes, bindings } : undefined;
 }
 
-/** The names a `const`/`let`/`var` statement binds: each declarator's pattern. */
-function declaredNames(tokens: readonly Token[], from: number): string[] {
-  const names: string[] = [];
-  let k = from;
-  while (k < tokens.length) {
-    const token = tokens[k];
-    if (token.kind === "id") {
-      names.push(token.text);
-      k++;
-    } else if (token.text === "{" || token.text === "[") {
-      let depth = 0;
-      for (; k < tokens.length; k++) {
-        const t = tokens[k];
-        if (t.text === "{" || t.text === "[") depth++;
-        else if (t.text === "}" || t.text === "]") depth--;
-        else if (t.kind === "id" && tokens[k + 1]?.text !== ":") names.push(t.text);
-        if (depth === 0) break;
-      }
-      k++;
-    } else break;
-    // Skip the type annotation and the initializer, to the next declarator.
-    let depth = 0;
-    while (k < tokens.length) {
-      const t = tokens[k];
-      if (t.text === "(" || t.text === "[" || t.text === "{") depth++;
-      else if (t.text === ")" || t.text === "]" || t.text === "}") depth--;
-      else if (depth === 0 && t.text === ",") break;
-      k++;
-    }
-    k++;
-  }
-  return names;
-}
-
 function parseDeclaration(
   source: string,
   tokens: readonly Token[],
@@ -192,21 +169,23 @@ function parseDeclaration(
   if (tokens[k]?.text === "async" || tokens[k]?.text === "abstract") k++;
   const keyword = tokens[k]?.text;
   if (!keyword || !declarationStarts.has(keyword)) return undefined;
-  let names: string[];
-  if (keyword === "const" || keyword === "let" || keyword === "var") {
-    names = declaredNames(tokens, k + 1);
-  } else {
-    if (keyword === "function" && tokens[k + 1]?.text === "*") k++;
-    const name = tokens[k + 1];
-    if (name?.kind !== "id") return undefined;
-    if (keyword === "type" && tokens[k + 2]?.text !== "=" && tokens[k + 2]?.text !== "<") {
-      return undefined;
-    }
-    names = [name.text];
-  }
   const start = tokens[bodyStart].start;
+  const text = source.slice(start, tokens.at(-1)!.end);
   const own = tokens.slice(bodyStart);
-  return { names, text: source.slice(start, tokens.at(-1)!.end), tokens: own };
+  if (keyword === "const" || keyword === "let" || keyword === "var") {
+    const declarators = parseDeclarators(source, tokens.slice(k + 1));
+    const names = declarators.flatMap((d) => d.names);
+    return { kind: "variable", names, declarators, text, tokens: own };
+  }
+  if (keyword === "function" && tokens[k + 1]?.text === "*") k++;
+  const name = tokens[k + 1];
+  if (name?.kind !== "id") return undefined;
+  if (keyword === "type" && tokens[k + 2]?.text !== "=" && tokens[k + 2]?.text !== "<") {
+    return undefined;
+  }
+  const names = [name.text];
+  const kind = keyword === "class" && tokens[bodyStart].text !== "abstract" ? "class" : "hoisted";
+  return { kind, names, text, tokens: own };
 }
 
 /** Scans a module's source for its top-level imports and declarations. */

@@ -13,10 +13,15 @@ import type { TaskDescriptor } from "./task.ts";
 /** The name under which a task's module context exports its compiler (a direct `eval`). */
 export const contextEvalName = "__polycoreEval";
 
+/** The name under which a task's module context exports its initializers. */
+export const contextInitName = "__polycoreInit";
+
 /** Where a function task's module context lives (see `_module_context.ts`). */
 export interface TaskContext {
   /** The context module's URL. */
   readonly url: string;
+  /** The initializers (imports, variables, classes) the task needs, in the order they run. */
+  readonly inits: readonly number[];
   /** The module binding that names the function itself (an imported or declared function). */
   readonly binding?: string;
 }

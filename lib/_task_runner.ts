@@ -8,6 +8,7 @@ import { encodeThrown } from "./_error_codec.ts";
 import {
   type Call,
   contextEvalName,
+  contextInitName,
   type Invocation,
   type Outcome,
   type TaskContext,
@@ -25,23 +26,46 @@ interface Compiled {
   readonly inContext: boolean;
 }
 
+interface LoadedContext {
+  readonly compile: Compiler;
+  readonly initializers: ReadonlyArray<() => unknown>;
+  /** Each initializer run so far, by index: it runs once per worker. */
+  readonly runs: Map<number, Promise<unknown>>;
+}
+
 const compiled = new Map<number, Compiled>();
 const imported = new Map<string, AnyFunction>();
-const contexts = new Map<string, Promise<Compiler>>();
+const contexts = new Map<string, Promise<LoadedContext>>();
 
-/** A context module's compiler, imported once per worker. */
-function contextCompiler(url: string): Promise<Compiler> {
-  let compiler = contexts.get(url);
-  if (!compiler) {
-    compiler = import(url).then(
-      (module) => module[contextEvalName] as Compiler,
+/** A context module, imported once per worker. */
+function loadContext(url: string): Promise<LoadedContext> {
+  let loaded = contexts.get(url);
+  if (!loaded) {
+    loaded = import(url).then(
+      (module) => ({
+        compile: module[contextEvalName] as Compiler,
+        initializers: module[contextInitName] as Array<() => unknown>,
+        runs: new Map(),
+      }),
       (error) => {
         throw new Error(`Cannot load a task's module context ${url}`, { cause: error });
       },
     );
-    contexts.set(url, compiler);
+    contexts.set(url, loaded);
   }
-  return compiler;
+  return loaded;
+}
+
+/** Runs the initializers a task needs, each once per worker, in order. */
+async function initialize(context: LoadedContext, inits: readonly number[]): Promise<void> {
+  for (const index of inits) {
+    let run = context.runs.get(index);
+    if (!run) {
+      run = Promise.resolve().then(() => context.initializers[index]());
+      context.runs.set(index, run);
+    }
+    await run;
+  }
 }
 
 function compile(
@@ -70,8 +94,9 @@ async function compileInContext(
   source: string,
   context: TaskContext,
 ): Promise<AnyFunction> {
-  return compiled.get(task.key)?.fn ??
-    compile(task, source, await contextCompiler(context.url), context);
+  const loaded = await loadContext(context.url);
+  await initialize(loaded, context.inits);
+  return compiled.get(task.key)?.fn ?? compile(task, source, loaded.compile, context);
 }
 
 async function importTask(url: string, exportName: string): Promise<AnyFunction> {
