@@ -70,8 +70,12 @@ export function parseDeclarators(source: string, tokens: readonly Token[]): Decl
     const pattern = text(k, patternEnd);
     const equals = nextAtTopLevel(body, patternEnd, true);
     const end = nextAtTopLevel(body, patternEnd, false);
-    const initializer = equals < end && body[equals].text === "=" ? text(equals + 1, end) : undefined;
-    declarators.push(initializer === undefined ? { names, pattern } : { names, pattern, initializer });
+    const initializer = equals < end && body[equals].text === "="
+      ? text(equals + 1, end)
+      : undefined;
+    declarators.push(
+      initializer === undefined ? { names, pattern } : { names, pattern, initializer },
+    );
     k = end + 1;
   }
   return declarators;

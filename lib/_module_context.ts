@@ -102,7 +102,9 @@ function importInitializer(declaration: ImportDeclaration): string {
 
 /** A variable statement's or a class's initializer: assigns what the declaration would. */
 function declarationInitializer(declaration: Declaration): string {
-  if (declaration.kind === "class") return `() => { ${declaration.names[0]} = ${declaration.text}; }`;
+  if (declaration.kind === "class") {
+    return `async () => { ${declaration.names[0]} = ${declaration.text}; }`;
+  }
   const assignments = (declaration.declarators ?? [])
     .filter((d) => d.initializer !== undefined)
     .map((d) =>
@@ -110,7 +112,7 @@ function declarationInitializer(declaration: Declaration): string {
         ? `${d.pattern} = (${d.initializer});`
         : `(${d.pattern} = (${d.initializer}));`
     );
-  return `() => { ${assignments.join(" ")} }`;
+  return `async () => { ${assignments.join(" ")} }`;
 }
 
 /**

@@ -23,7 +23,6 @@ interface Compiled {
   readonly fn: AnyFunction;
   readonly source: string;
   readonly problem?: string;
-  readonly inContext: boolean;
 }
 
 interface LoadedContext {
@@ -85,7 +84,7 @@ function compile(
     }
   }
   fn ??= (compiler ? compiler(code) : new Function(`return ${code}`)()) as AnyFunction;
-  compiled.set(task.key, { fn, source, problem: task.problem, inContext: compiler !== undefined });
+  compiled.set(task.key, { fn, source, problem: task.problem });
   return fn;
 }
 
@@ -140,16 +139,13 @@ function explainFreeVariable(error: unknown, task: TaskDescriptor): unknown {
   if (!variable || !new RegExp(`(^|[^\\w$.])${variable.replace("$", "\\$")}\\b`).test(source)) {
     return error;
   }
-  const known = compiled.get(task.key);
-  const why = known?.inContext
-    ? `task '${task.name}' can use the imports and top-level declarations of the module it was ` +
-      `written in, but '${variable}' is neither: a variable of an enclosing function, or a name ` +
-      `made by eval or with, does not travel. Pass '${variable}' as an argument, or declare it ` +
-      `at the module's top level`
-    : `task '${task.name}' was shipped as source and cannot see variables of the scope it was ` +
-      `written in${known?.problem ? ` (its module gave no context: ${known.problem})` : ""}. ` +
-      `Pass '${variable}' as an argument, declare it at the top level of the module that hands ` +
-      `the task to polycore, or export the function from a module and run it with fromModule()`;
+  const problem = compiled.get(task.key)?.problem;
+  const why = `task '${task.name}' can use its arguments, globals, and the imports and ` +
+    `top-level declarations of the module it was written in, but '${variable}' is none of ` +
+    `these: a variable of an enclosing function (or a name made by eval or with) does not ` +
+    `travel${problem ? ` (and its module gave no context: ${problem})` : ""}. Pass ` +
+    `'${variable}' as an argument, declare it at the module's top level, or export the ` +
+    `function from a module and run it with fromModule()`;
   error.message = `'${variable}' is not defined in the worker: ${why}`;
   return error;
 }

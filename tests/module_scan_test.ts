@@ -1,0 +1,148 @@
+// The top-level scan behind a task's module context: which imports and declarations a module
+// has, and which of its statements are neither (those never run in a worker).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { scanModule } from "../lib/_module_scan.ts";
+import { referencedNames, tokenize } from "../lib/_tokens.ts";
+
+function namesOf(source: string): string[] {
+  return scanModule(source).declarations.flatMap((d) => d.names);
+}
+
+describe("scanModule() imports", () => {
+  it("finds default, named, renamed and namespace bindings with their specifiers", () => {
+    const { imports } = scanModule(`
+      import os from "node:os";
+      import * as path from 'node:path';
+      import negate, { double as twice, offset } from "./helpers.ts";
+      import { "quoted name" as quoted } from "./q.ts";
+    `);
+    assert.deepEqual(imports.map((i) => [i.specifier, i.bindings]), [
+      ["node:os", [{ local: "os", imported: "default" }]],
+      ["node:path", [{ local: "path", imported: "*" }]],
+      ["./helpers.ts", [
+        { local: "negate", imported: "default" },
+        { local: "twice", imported: "double" },
+        { local: "offset", imported: "offset" },
+      ]],
+      ["./q.ts", [{ local: "quoted", imported: "quoted name" }]],
+    ]);
+  });
+
+  it("leaves out type-only imports, type-only names and side-effect imports", () => {
+    const { imports } = scanModule(`
+      import type { A } from "./a.ts";
+      import type B from "./b.ts";
+      import { type C, d } from "./c.ts";
+      import "./polyfill.ts";
+    `);
+    assert.deepEqual(imports.map((i) => [i.specifier, i.bindings.map((b) => b.local)]), [
+      ["./c.ts", ["d"]],
+    ]);
+  });
+
+  it("keeps import attributes", () => {
+    const [json] = scanModule(`import data from "./data.json" with { type: "json" };`).imports;
+    assert.equal(json.attributes, `with { type: "json" }`);
+  });
+
+  it("does not take dynamic imports or import.meta for declarations", () => {
+    const scan = scanModule(`const m = await import("./m.ts");\nconsole.log(import.meta.url);`);
+    assert.deepEqual(scan.imports, []);
+    assert.deepEqual(namesOf(`const m = await import("./m.ts");`), ["m"]);
+  });
+});
+
+describe("scanModule() declarations", () => {
+  it("finds functions, classes, variables, types and enums, exported or not", () => {
+    const names = namesOf(`
+      export function a() { return 1 }
+      async function b() {}
+      function* c() {}
+      export default function d() {}
+      export class E {}
+      abstract class F {}
+      export const g = 1, h = 2;
+      let i;
+      var j = 3;
+      type K = { k: number };
+      export interface L { l: string }
+      enum M { X }
+    `);
+    assert.deepEqual(names, ["a", "b", "c", "d", "E", "F", "g", "h", "i", "j", "K", "L", "M"]);
+  });
+
+  it("finds the names of destructuring patterns, not their keys or defaults", () => {
+    assert.deepEqual(namesOf(`const { a, b: c, d = e, ...rest } = obj;`), ["a", "c", "d", "rest"]);
+    assert.deepEqual(namesOf(`const [x, , y] = list;`), ["x", "y"]);
+  });
+
+  it("keeps each declarator's pattern and initializer, type annotations and generics aside", () => {
+    const [d] = scanModule(`const m: Map<string, number> = new Map<string, number>(), n = f(1, 2);`)
+      .declarations;
+    assert.deepEqual(d.declarators, [
+      { names: ["m"], pattern: "m", initializer: "new Map<string, number>()" },
+      { names: ["n"], pattern: "n", initializer: "f(1, 2)" },
+    ]);
+  });
+
+  it("strips export and export default from a declaration's text", () => {
+    const [fn] = scanModule(`export default async function work(n: number) { return n }`)
+      .declarations;
+    assert.equal(fn.text, "async function work(n: number) { return n }");
+    assert.equal(fn.kind, "hoisted");
+  });
+
+  it("splits statements without semicolons at line breaks, as JavaScript does", () => {
+    const scan = scanModule([
+      "const a = 1",
+      "const b = a",
+      "  + 2",
+      "const c = [1, 2]",
+      "  .map((x) =>",
+      "    x * 2)",
+      "function f() {",
+      "  return a",
+      "}",
+      "f()",
+      "const d = `x${a}`",
+    ].join("\n"));
+    assert.deepEqual(scan.declarations.map((d) => [d.names, d.declarators?.[0].initializer]), [
+      [["a"], "1"],
+      [["b"], "a\n  + 2"],
+      [["c"], "[1, 2]\n  .map((x) =>\n    x * 2)"],
+      [["f"], undefined],
+      [["d"], "`x${a}`"],
+    ]);
+  });
+
+  it("takes no statement for a declaration: calls, awaits, ifs and loops are left out", () => {
+    const names = namesOf(`
+      const pool = new Pool(2);
+      await pool.map(f, [1]);
+      if (import.meta.main) { const hidden = 1; }
+      for (const x of [1]) console.log(x);
+      main();
+    `);
+    assert.deepEqual(names, ["pool"]);
+  });
+
+  it("is not confused by strings, comments, templates and regular expressions", () => {
+    const names = namesOf(`
+      const s = "const fake1 = 1; {";
+      // const fake2 = 2; {
+      /* const fake3 = 3; } */
+      const t = \`\${"}"} const fake4 = 4 \${{ a: 1 }.a}\`;
+      const r = /[}{]const fake5\\//g, q = 4 / 2 / 1;
+      const after = 1;
+    `);
+    assert.deepEqual(names, ["s", "t", "r", "q", "after"]);
+  });
+});
+
+describe("referencedNames()", () => {
+  it("lists identifiers, not property names", () => {
+    const names = referencedNames(tokenize("(x) => helper(x).value + obj?.other + `${SCALE}`"));
+    assert.deepEqual([...names].sort(), ["SCALE", "helper", "obj", "x"]);
+  });
+});
