@@ -23,30 +23,27 @@
 //
 // polycore's default backend runs each Process on a worker thread, and threads share the
 // program's OS pid: so each worker also prints its process name and its thread id, which do
-// differ. `worker` is a module task (this very file, imported by each worker), so it can use
-// polycore's currentProcess(); the check below is Python's `if __name__ == "__main__":`, which
-// keeps the workers that import this module from running the main program again.
-import { currentProcess, fromModule, Process } from "../mod.ts";
+// differ. `worker` uses this file's import of currentProcess(): a function keeps its module's
+// imports and top-level declarations in the worker, and the worker never runs this file's
+// top-level statements, so no `if __name__ == "__main__":` guard is needed.
+import { currentProcess, Process } from "../mod.ts";
 
 /** Prints which worker this is (Python: `worker(name)`). */
-export function worker(name: number): void {
+function worker(name: number): void {
   const me = currentProcess();
   console.log(`Worker ${name} (${me.name}), PID: ${me.pid}, thread: ${me.threadId}`);
 }
 
-if (currentProcess().name === "MainProcess") {
-  const tasks = fromModule<typeof import("./creating_processes.ts")>(import.meta.url);
-  const processes: Process<[number]>[] = [];
-  for (let i = 0; i < 4; i++) {
-    const p = new Process({ target: tasks.worker, args: [i] });
-    processes.push(p);
-    p.start();
-  }
-  for (const p of processes) await p.join();
-  const failed = processes.filter((p) => p.exitCode !== 0);
-  if (failed.length > 0) {
-    throw new Error(`${failed.map((p) => p.name).join(", ")} failed`, { cause: failed[0].error });
-  }
-  const me = currentProcess();
-  console.log(`Main process PID: ${me.pid}, thread: ${me.threadId}`);
+const processes: Process<[number]>[] = [];
+for (let i = 0; i < 4; i++) {
+  const p = new Process({ target: worker, args: [i] });
+  processes.push(p);
+  p.start();
 }
+for (const p of processes) await p.join();
+const failed = processes.filter((p) => p.exitCode !== 0);
+if (failed.length > 0) {
+  throw new Error(`${failed.map((p) => p.name).join(", ")} failed`, { cause: failed[0].error });
+}
+const me = currentProcess();
+console.log(`Main process PID: ${me.pid}, thread: ${me.threadId}`);

@@ -46,10 +46,10 @@
 // here the queue is a JoinableQueue and the worker marks each task done. `get({ timeoutMs })`
 // is `get(timeout=1)`: it throws QueueEmptyError when nothing comes, which ends the loop as the
 // bare `except:` does.
-import { cpuCount, currentProcess, fromModule, JoinableQueue, Lock, Process } from "../mod.ts";
+import { cpuCount, currentProcess, JoinableQueue, Lock, Process } from "../mod.ts";
 
 /** Processes tasks until a poison pill (Python: `worker_function(name, shared_queue, lock)`). */
-export async function workerFunction(
+async function workerFunction(
   name: string,
   sharedQueue: JoinableQueue<string | null>,
   lock: Lock,
@@ -73,27 +73,24 @@ export async function workerFunction(
   }
 }
 
-if (currentProcess().name === "MainProcess") {
-  const tasks = fromModule<typeof import("./joinable_queue.ts")>(import.meta.url);
-  const taskQueue = new JoinableQueue<string | null>();
-  const printLock = new Lock();
-  for (let i = 0; i < 20; i++) await taskQueue.put(`Task-${i}`); // Enqueue tasks
+const taskQueue = new JoinableQueue<string | null>();
+const printLock = new Lock();
+for (let i = 0; i < 20; i++) await taskQueue.put(`Task-${i}`); // Enqueue tasks
 
-  const processes: Process<[string, JoinableQueue<string | null>, Lock]>[] = [];
-  const numWorkers = cpuCount();
-  for (let i = 0; i < numWorkers; i++) {
-    const p = new Process({
-      target: tasks.workerFunction,
-      args: [`Worker-${i}`, taskQueue, printLock],
-    });
-    p.start();
-    processes.push(p);
-  }
-
-  await taskQueue.join(); // Wait for all tasks to be completed
-  for (let i = 0; i < numWorkers; i++) await taskQueue.put(null); // Poison pills
-  for (const p of processes) await p.join();
-  const failed = processes.find((p) => p.exitCode !== 0);
-  if (failed) throw new Error(`${failed.name} failed`, { cause: failed.error });
-  console.log("All tasks have been finished!");
+const processes: Process<[string, JoinableQueue<string | null>, Lock]>[] = [];
+const numWorkers = cpuCount();
+for (let i = 0; i < numWorkers; i++) {
+  const p = new Process({
+    target: workerFunction,
+    args: [`Worker-${i}`, taskQueue, printLock],
+  });
+  p.start();
+  processes.push(p);
 }
+
+await taskQueue.join(); // Wait for all tasks to be completed
+for (let i = 0; i < numWorkers; i++) await taskQueue.put(null); // Poison pills
+for (const p of processes) await p.join();
+const failed = processes.find((p) => p.exitCode !== 0);
+if (failed) throw new Error(`${failed.name} failed`, { cause: failed.error });
+console.log("All tasks have been finished!");

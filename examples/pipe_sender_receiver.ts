@@ -34,7 +34,7 @@
 // Each worker gets one end of the same Pipe (shared memory, not a copy). `send()` returns at once;
 // `await recv()` waits for the next message (inside a worker, `recvSync()` would block instead,
 // like Python). `show` prints a list the way Python does.
-import { type Connection, currentProcess, fromModule, Pipe, Process } from "../mod.ts";
+import { type Connection, currentProcess, Pipe, Process } from "../mod.ts";
 
 type Message = string | number[];
 
@@ -43,7 +43,7 @@ function show(value: Message): string {
 }
 
 /** Sends two messages and waits for the answer (Python: `sender(conn)`). */
-export async function sender(conn: Connection<Message>): Promise<void> {
+async function sender(conn: Connection<Message>): Promise<void> {
   conn.send("Hello from sender");
   conn.send([1, 2, 3]);
   const response = await conn.recv();
@@ -52,7 +52,7 @@ export async function sender(conn: Connection<Message>): Promise<void> {
 }
 
 /** Receives two messages and answers (Python: `receiver(conn)`). */
-export async function receiver(conn: Connection<Message>): Promise<void> {
+async function receiver(conn: Connection<Message>): Promise<void> {
   const msg = await conn.recv();
   console.log(`Receiver got: ${show(msg)}`);
   const data = await conn.recv();
@@ -61,16 +61,13 @@ export async function receiver(conn: Connection<Message>): Promise<void> {
   conn.close();
 }
 
-if (currentProcess().name === "MainProcess") {
-  const tasks = fromModule<typeof import("./pipe_sender_receiver.ts")>(import.meta.url);
-  const [parentConn, childConn] = Pipe<Message>();
-  const p1 = new Process({ target: tasks.sender, args: [parentConn] });
-  const p2 = new Process({ target: tasks.receiver, args: [childConn] });
-  p1.start();
-  p2.start();
-  await p1.join();
-  await p2.join();
-  for (const p of [p1, p2]) {
-    if (p.exitCode !== 0) throw new Error(`${p.name} failed`, { cause: p.error });
-  }
+const [parentConn, childConn] = Pipe<Message>();
+const p1 = new Process({ target: sender, args: [parentConn] });
+const p2 = new Process({ target: receiver, args: [childConn] });
+p1.start();
+p2.start();
+await p1.join();
+await p2.join();
+for (const p of [p1, p2]) {
+  if (p.exitCode !== 0) throw new Error(`${p.name} failed`, { cause: p.error });
 }

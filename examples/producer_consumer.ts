@@ -40,8 +40,8 @@
 //       results = Queue()
 //       p = Process(target=worker_logic, args=(tasks, results))
 //       p.start()
-//       tasks.put(10)
-//       tasks.put(None) # Signal termination
+//       put(10)
+//       put(None) # Signal termination
 //       print(f'Received: {results.get()}')
 //       p.join()
 //
@@ -50,12 +50,13 @@
 //
 // The Queue lives in shared memory: both workers get the same queue, and items go from one
 // worker to the other without passing through the main thread. `null` is Python's `None`.
-// `producer`, `consumer` and `workerLogic` are module tasks (this file, imported by each
-// worker); the check below is Python's `if __name__ == "__main__":`.
-import { currentProcess, fromModule, Process, Queue } from "../mod.ts";
+// `producer`, `consumer` and `workerLogic` are plain functions of this file, passed as they are:
+// each keeps this file's imports in its worker, and no `if __name__ == "__main__":` guard is
+// needed, as workers never run this file's top-level statements.
+import { currentProcess, Process, Queue } from "../mod.ts";
 
 /** Puts each item, then the sentinel (Python: `producer(q, items)`). */
-export async function producer(q: Queue<number | null>, items: number[]): Promise<void> {
+async function producer(q: Queue<number | null>, items: number[]): Promise<void> {
   for (const item of items) {
     await q.put(item);
     console.log(`Produced: ${item}`);
@@ -64,7 +65,7 @@ export async function producer(q: Queue<number | null>, items: number[]): Promis
 }
 
 /** Takes items until the sentinel (Python: `consumer(q)`). */
-export async function consumer(q: Queue<number | null>): Promise<void> {
+async function consumer(q: Queue<number | null>): Promise<void> {
   for (;;) {
     const item = await q.get();
     if (item === null) break;
@@ -73,7 +74,7 @@ export async function consumer(q: Queue<number | null>): Promise<void> {
 }
 
 /** Doubles each item until the sentinel (Python: `worker_logic(input_q, output_q)`). */
-export async function workerLogic(
+async function workerLogic(
   inputQ: Queue<number | null>,
   outputQ: Queue<number>,
 ): Promise<void> {
@@ -91,23 +92,19 @@ async function runAll<A extends unknown[]>(processes: Process<A>[]): Promise<voi
   if (failed) throw new Error(`${failed.name} failed`, { cause: failed.error });
 }
 
-if (currentProcess().name === "MainProcess") {
-  const tasks = fromModule<typeof import("./producer_consumer.ts")>(import.meta.url);
+const q = new Queue<number | null>();
+const items = [0, 1, 2, 3, 4];
+await runAll<unknown[]>([
+  new Process({ target: producer, args: [q, items] }),
+  new Process({ target: consumer, args: [q] }),
+]);
 
-  const q = new Queue<number | null>();
-  const items = [0, 1, 2, 3, 4];
-  await runAll<unknown[]>([
-    new Process({ target: tasks.producer, args: [q, items] }),
-    new Process({ target: tasks.consumer, args: [q] }),
-  ]);
-
-  const taskQueue = new Queue<number | null>();
-  const results = new Queue<number>();
-  const p = new Process({ target: tasks.workerLogic, args: [taskQueue, results] });
-  p.start();
-  await taskQueue.put(10);
-  await taskQueue.put(null); // Signal termination
-  console.log(`Received: ${await results.get()}`);
-  await p.join();
-  if (p.exitCode !== 0) throw new Error(`${p.name} failed`, { cause: p.error });
-}
+const taskQueue = new Queue<number | null>();
+const results = new Queue<number>();
+const p = new Process({ target: workerLogic, args: [taskQueue, results] });
+p.start();
+await taskQueue.put(10);
+await taskQueue.put(null); // Signal termination
+console.log(`Received: ${await results.get()}`);
+await p.join();
+if (p.exitCode !== 0) throw new Error(`${p.name} failed`, { cause: p.error });
