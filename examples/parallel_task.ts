@@ -22,8 +22,8 @@
 //
 // Python's integers never overflow, and the sum of squares below 10,000,000 is about 3.3e20,
 // far past the 2^53 that a JavaScript number holds exactly: so the sum is a BigInt. The target
-// is a self-contained function, shipped to the worker as source: it may use globals (such as
-// `process.pid`) and its arguments, nothing else. While it runs, the main thread stays free —
+// is a plain function of this file: in the worker it may use its arguments, globals (such as
+// `process.pid`) and this file's imports and top-level declarations. While it runs, the main thread stays free —
 // its timer keeps ticking. The main program cannot read the target's return value (a Process
 // does not return one, in Python either), so it checks the printed result against the closed
 // form n(n-1)(2n-1)/6. Threads share the program's pid: the thread ids tell them apart.

@@ -32,8 +32,8 @@
 // 40,000,000 for the square roots) instead of 10**6: otherwise the work takes less time than
 // starting the workers. `POLYCORE_DEMO_SCALE` (default 1) scales n. Starting a worker costs
 // tens of milliseconds (a JavaScript runtime loads its modules), so the map is timed twice:
-// with the pool's start, as the seed does, and again on the running pool. The function is
-// shipped to the workers as source, so it may use only its arguments and globals. `await using`
+// with the pool's start, as the seed does, and again on the running pool. The functions keep
+// this file's imports and top-level declarations in the workers. `await using`
 // ends the pool when the block is left, as `with Pool(4) as pool:` does. On an idle 2-core
 // machine the running pool takes about half the sequential time.
 //

@@ -34,8 +34,8 @@
 //
 // `Value` and `SharedArray` (Python's `Array`, renamed so as not to hide JS's `Array`) live in a
 // SharedArrayBuffer: each worker gets the same memory, not a copy. `using _ = ...hold()` is
-// Python's `with counter.get_lock():`. The targets are self-contained functions shipped to the
-// workers as source; the handles arrive as their arguments.
+// Python's `with counter.get_lock():`. The targets are plain functions of this file; the handles
+// arrive as their arguments.
 import { Process, SharedArray, Value } from "../mod.ts";
 
 async function increment(counter: Value<"i">): Promise<void> {

@@ -31,7 +31,7 @@
 // The sleep is 200 ms instead of 2 s. Each line says when it was printed, counted from the
 // start, so you can see the pool run three tasks at a time: tasks 1-3 start at once, 4-5 once
 // the first three are done. The start time reaches the workers through the pool's initializer
-// (a task shipped to a worker sees only its arguments and globals). `chunksize: 1` hands out
+// (a top-level `const start = performance.now()` would be evaluated again in each worker). `chunksize: 1` hands out
 // one task at a time, as Python does for a list this short. Workers print with console.log;
 // their lines reach the same terminal.
 import { Pool } from "../mod.ts";
