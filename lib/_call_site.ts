@@ -6,6 +6,8 @@
  * @module
  */
 
+/** Frames looked at: polycore's own are a few (the public method, the task check). */
+const frames = 12;
 const libraryFolder = new URL("./", import.meta.url).href;
 /** `file:///a/b.ts:3:9`, `https://x/b.ts:3:9` (V8), or `/a/b.ts:3:9` (JavaScriptCore). */
 const frameLocation = /((?:file|https?):\/\/[^\s()]+?|\/[^\s():]+?[^\s()]*?):\d+:\d+\)?\s*$/;
@@ -13,7 +15,10 @@ const frameLocation = /((?:file|https?):\/\/[^\s()]+?|\/[^\s():]+?[^\s()]*?):\d+
 function frameUrl(line: string): string | undefined {
   const match = frameLocation.exec(line);
   if (!match) return undefined;
-  const location = match[1];
+  return toUrl(match[1]);
+}
+
+function toUrl(location: string): string | undefined {
   try {
     return location.startsWith("/") ? new URL(`file://${location}`).href : new URL(location).href;
   } catch {
@@ -21,10 +26,63 @@ function frameUrl(line: string): string | undefined {
   }
 }
 
+interface CallSite {
+  getFileName(): string | null | undefined;
+}
+
+type ErrorConstructorWithCallSites = ErrorConstructor & {
+  captureStackTrace?(target: object, below?: unknown): void;
+  prepareStackTrace?: (error: Error, sites: CallSite[]) => unknown;
+};
+
+/** The call sites of the stack, from V8's and JavaScriptCore's API (no formatting). */
+function callSites(): CallSite[] | undefined {
+  const E = Error as ErrorConstructorWithCallSites;
+  if (typeof E.captureStackTrace !== "function") return undefined;
+  const prepare = E.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  let sites: unknown;
+  try {
+    Error.stackTraceLimit = frames;
+    E.prepareStackTrace = (_error, sites) => sites;
+    E.captureStackTrace(holder, callerModuleUrl);
+    sites = holder.stack; // formatted on first read, by the prepareStackTrace in force then
+  } finally {
+    E.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  return Array.isArray(sites) ? sites : undefined;
+}
+
+const libraryPath = decodeURIComponent(new URL(libraryFolder).pathname);
+const urls = new Map<string, string | undefined>();
+
+/** A frame's file (a URL or, on JavaScriptCore, a path) as a URL, unless it is in this folder. */
+function outsideUrl(file: string): string | undefined {
+  if (file.startsWith(libraryFolder) || file.startsWith(libraryPath)) return undefined;
+  let url = urls.get(file);
+  if (url === undefined && !urls.has(file)) {
+    url = toUrl(file);
+    if (urls.size > 1_000) urls.clear();
+    urls.set(file, url);
+  }
+  return url;
+}
+
 /** The URL of the module that called polycore's public API, if the stack tells. */
 export function callerModuleUrl(): string | undefined {
+  const sites = callSites();
+  if (sites) {
+    for (const site of sites) {
+      const file = site.getFileName?.();
+      const url = file ? outsideUrl(file) : undefined;
+      if (url !== undefined) return url;
+    }
+    return undefined;
+  }
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
+  Error.stackTraceLimit = frames;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
   for (const line of stack.split("\n")) {

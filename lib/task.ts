@@ -6,6 +6,7 @@
  * @module
  */
 import { callerModuleUrl } from "./_call_site.ts";
+import { freeNames } from "./_free_names.ts";
 import { taskContext } from "./_module_context.ts";
 import type { TaskContext } from "./_protocol.ts";
 import { describe } from "./_serialize.ts";
@@ -127,6 +128,18 @@ export interface TaskSpec {
 }
 
 const specs = new WeakMap<object, TaskSpec>();
+const usesOutsideNames = new Map<string, boolean>();
+
+/** Whether a function's source names anything beyond its own locals and the standard globals. */
+function mayUseItsModule(source: string): boolean {
+  let uses = usesOutsideNames.get(source);
+  if (uses === undefined) {
+    uses = freeNames(source).size > 0;
+    if (usesOutsideNames.size > 10_000) usesOutsideNames.clear();
+    usesOutsideNames.set(source, uses);
+  }
+  return uses;
+}
 const specsBySource = new Map<string, TaskSpec>();
 
 function reject(action: string, argName: string, why: string): never {
@@ -157,7 +170,7 @@ function functionSpec(
   argName: string,
 ): TaskSpec {
   const source = Function.prototype.toString.call(fn);
-  const home = callerModuleUrl();
+  const home = mayUseItsModule(source) ? callerModuleUrl() : undefined;
   const id = `${home}\n${source}`;
   const known = specsBySource.get(id);
   if (known) return known;

@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { scanModule } from "../lib/_module_scan.ts";
+import { freeNames } from "../lib/_free_names.ts";
 import { referencedNames, tokenize } from "../lib/_tokens.ts";
 
 function namesOf(source: string): string[] {
@@ -144,5 +145,19 @@ describe("referencedNames()", () => {
   it("lists identifiers, not property names", () => {
     const names = referencedNames(tokenize("(x) => helper(x).value + obj?.other + `${SCALE}`"));
     assert.deepEqual([...names].sort(), ["SCALE", "helper", "obj", "x"]);
+  });
+});
+
+describe("freeNames()", () => {
+  it("leaves out parameters, locals, keywords and standard globals", () => {
+    const source = "(a, { b, c: d }, ...e) => { const f = Math.max(a, b); " +
+      "for (const g of e) console.log(g, d); return [1].map((h) => h + f); }";
+    assert.deepEqual([...freeNames(source)], []);
+  });
+
+  it("keeps what the function takes from outside, even next to locals and control flow", () => {
+    const source = "function run(x = SCALE) { if (ready) { return helper(x) } " +
+      "return { key: table[x] } }";
+    assert.deepEqual([...freeNames(source)].sort(), ["SCALE", "helper", "ready", "table"]);
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The names a function's source may take from outside itself: what it refers
+ * to, less its own parameters and local declarations, keywords and the
+ * standard globals. An over-approximation; when it is empty the function
+ * needs nothing of its module, and polycore skips looking for one.
+ *
+ * @module
+ */
+import { type Token, tokenize } from "./_tokens.ts";
+
+const keywords = new Set(
+  ("arguments async await break case catch class const continue debugger default delete do " +
+    "else export extends false finally for function if import in instanceof let new null of " +
+    "return static super switch this throw true try typeof undefined var void while with yield " +
+    "as from get set")
+    .split(" "),
+);
+/** Lower-case globals taken as the runtime's own (capitalized globals always are). */
+const lowercaseGlobals = new Set(
+  ("console performance globalThis structuredClone queueMicrotask setTimeout clearTimeout " +
+    "setInterval clearInterval parseInt parseFloat isNaN isFinite encodeURIComponent " +
+    "decodeURIComponent encodeURI decodeURI atob btoa crypto fetch process")
+    .split(" "),
+);
+const controlWords = new Set(["if", "for", "while", "switch", "with", "catch", "return", "await"]);
+const declaring = new Set(["const", "let", "var", "function", "class", "catch"]);
+/** Tokens before a parameter name in a parameter list. */
+const beforeParameter = new Set(["(", ",", "{", "[", "...", ":"]);
+
+function isStandardGlobal(name: string): boolean {
+  if (lowercaseGlobals.has(name)) return true;
+  return /^[A-Z]/.test(name) && name in globalThis;
+}
+
+/** The index of the `(` matching the `)` at `close`, or -1. */
+function openingOf(tokens: readonly Token[], close: number): number {
+  let depth = 0;
+  for (let k = close; k >= 0; k--) {
+    if (tokens[k].text === ")") depth++;
+    else if (tokens[k].text === "(" && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** Names bound inside `tokens`: parameters of every function in it and its local declarations. */
+function boundNames(tokens: readonly Token[]): Set<string> {
+  const bound = new Set<string>();
+  const parameters = (open: number, close: number) => {
+    for (let k = open + 1; k < close; k++) {
+      const t = tokens[k];
+      if (t.kind === "id" && beforeParameter.has(tokens[k - 1].text)) bound.add(t.text);
+    }
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (t.kind === "id" && declaring.has(t.text)) {
+      const next = tokens[k + 1];
+      if (next?.kind === "id") bound.add(next.text);
+      else if (next && (next.text === "{" || next.text === "[" || next.text === "(")) {
+        const close = tokens.findIndex((x, j) => j > k && x.text === ")");
+        if (next.text === "(" && close > k) parameters(k + 1, close);
+      }
+    } else if (t.text === "=>") {
+      const before = tokens[k - 1];
+      if (before?.kind === "id") bound.add(before.text);
+      else if (before?.text === ")") parameters(openingOf(tokens, k - 1), k - 1);
+    } else if (t.text === "{" && tokens[k - 1]?.text === ")") {
+      // `function name(…) {` or a method `name(…) {`, not `if (…) {` and the like
+      const open = openingOf(tokens, k - 1);
+      const head = tokens[open - 1];
+      if (head?.kind === "id" && !controlWords.has(head.text)) parameters(open, k - 1);
+    }
+  }
+  return bound;
+}
+
+/** The names `source` may need from the scope it was written in. */
+export function freeNames(source: string): Set<string> {
+  const tokens = tokenize(source);
+  const bound = boundNames(tokens);
+  const free = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind !== "id") continue;
+    const before = tokens[i - 1];
+    if (before?.kind === "punct" && (before.text === "." || before.text === "?.")) continue;
+    if (tokens[i + 1]?.text === ":" && (before?.text === "{" || before?.text === ",")) continue;
+    const name = token.text;
+    if (!bound.has(name) && !keywords.has(name) && !isStandardGlobal(name)) free.add(name);
+  }
+  return free;
+}
