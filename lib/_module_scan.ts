@@ -72,6 +72,8 @@ const declarationStarts = new Set([
 const continuesAfter = /^(?:[=,.([{+\-*/%&|^!~?:<]|=>|\?\.|\.\.\.|[=!]==?|<=)$/;
 /** Tokens that continue the statement on the line before. */
 const continuesBefore = /^(?:[,.([+\-*/%&|^?:<>=)\]}]|=>|\?\.|[=!]==?)$/;
+/** Tokens after a `}` of a function's or class's head (an object type) that continue it. */
+const continuesType = new Set(["{", ">", "|", "&", ",", "=>", "extends", "implements"]);
 const words = new Set(["new", "typeof", "void", "delete", "await", "in", "instanceof", "of"]);
 
 /** Splits the token list into top-level statements, as [first, end) index ranges. */
@@ -96,7 +98,7 @@ function statements(tokens: readonly Token[]): Array<[number, number]> {
     const next = tokens[i + 1];
     const ends = token.text === ";" && token.kind === "punct" ||
       next === undefined ||
-      (token.text === "}" && token.kind === "punct" && block() && next.text !== "{") ||
+      (token.text === "}" && token.kind === "punct" && block() && !continuesType.has(next.text)) ||
       (next.newlineBefore && !endsIncomplete(token) && !startsContinuation(next));
     if (ends) {
       ranges.push([first, i + 1]);

@@ -93,7 +93,16 @@ async function compileInContext(
   source: string,
   context: TaskContext,
 ): Promise<AnyFunction> {
-  const loaded = await loadContext(context.url);
+  let loaded: LoadedContext;
+  try {
+    loaded = await loadContext(context.url);
+  } catch (error) {
+    // A context that cannot load (say, a module syntax its scan misread) must not fail tasks
+    // that need none of it: they run as plain source, and a name they miss says why.
+    const cause = (error as Error).cause ?? error;
+    const why = `loading it failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return compiled.get(task.key)?.fn ?? compile({ ...task, problem: why }, source);
+  }
   await initialize(loaded, context.inits);
   return compiled.get(task.key)?.fn ?? compile(task, source, loaded.compile, context);
 }

@@ -117,6 +117,22 @@ describe("scanModule() declarations", () => {
     ]);
   });
 
+  it("keeps a function whose return type is an object type, and ends it at its body", () => {
+    const scan = scanModule([
+      "export async function probe(): Promise<",
+      "  { available: boolean }",
+      "> {",
+      "  return { available: true };",
+      "}",
+      "function typed(): { a: number } {",
+      "  return { a: 1 };",
+      "}",
+      "(async () => {})();",
+    ].join("\n"));
+    assert.deepEqual(scan.declarations.map((d) => d.names), [["probe"], ["typed"]]);
+    assert.match(scan.declarations[1].text, /^function typed\(\): \{ a: number \} \{[^]*\}$/);
+  });
+
   it("takes no statement for a declaration: calls, awaits, ifs and loops are left out", () => {
     const names = namesOf(`
       const pool = new Pool(2);
