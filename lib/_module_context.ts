@@ -171,11 +171,30 @@ function removeWritten(): void {
   written.clear();
 }
 
+/**
+ * Removes the contexts of `base` that programs no longer running left beside it (a program
+ * killed by a signal has no chance to remove its own).
+ */
+function removeStale(moduleUrl: URL, base: string): void {
+  const stale = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.polycore-(\\d+)-`);
+  try {
+    for (const name of runtime.listFolder(new URL(".", moduleUrl))) {
+      const pid = Number(stale.exec(name)?.[1]);
+      if (pid && pid !== runtime.pid && !runtime.processExists(pid)) {
+        runtime.removeFile(new URL(name, moduleUrl));
+      }
+    }
+  } catch {
+    // Tidying is best effort: a folder we cannot list or a file we cannot remove stays.
+  }
+}
+
 /** Writes the context beside the module (once per content) and returns its URL. */
 function writeContext(moduleUrl: URL, extension: string, code: string): string {
   const base = moduleUrl.pathname.slice(moduleUrl.pathname.lastIndexOf("/") + 1);
   const file = new URL(`.${base}.polycore-${runtime.pid}-${hash(code)}${extension}`, moduleUrl);
   if (written.get(file.href) === code) return file.href;
+  removeStale(moduleUrl, base);
   runtime.writeTextFile(file, code);
   written.set(file.href, code);
   if (!cleanupRegistered) {

@@ -26,6 +26,21 @@ export function removeFile(url: URL): void {
   fsModule().rmSync(url, { force: true });
 }
 
+/** The names of the entries of a folder. */
+export function listFolder(url: URL): string[] {
+  return fsModule().readdirSync(url);
+}
+
+/** Whether a process with this id exists (it may belong to another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
 /** Calls `handler` synchronously when this thread or program ends normally. */
 export function atExit(handler: () => void): void {
   process.on("exit", handler);

@@ -19,7 +19,14 @@ import process from "node:process";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
-import { atExit, readTextFile, removeFile, writeTextFile } from "./_files.ts";
+import {
+  atExit,
+  listFolder,
+  processExists,
+  readTextFile,
+  removeFile,
+  writeTextFile,
+} from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -67,6 +74,8 @@ export function createDenoRuntime(): Runtime {
     readTextFile,
     writeTextFile,
     removeFile,
+    listFolder,
+    processExists,
     atExit,
   };
 }

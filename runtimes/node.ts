@@ -17,7 +17,14 @@ import {
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
-import { atExit, readTextFile, removeFile, writeTextFile } from "./_files.ts";
+import {
+  atExit,
+  listFolder,
+  processExists,
+  readTextFile,
+  removeFile,
+  writeTextFile,
+} from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -63,6 +70,8 @@ export function createNodeRuntime(): Runtime {
     readTextFile,
     writeTextFile,
     removeFile,
+    listFolder,
+    processExists,
     atExit,
   };
 }

@@ -138,6 +138,10 @@ export interface Runtime {
   writeTextFile(url: URL, text: string): void;
   /** Removes a file; one already gone is not an error. */
   removeFile(url: URL): void;
+  /** The names of the entries of a folder. */
+  listFolder(url: URL): string[];
+  /** Whether a process with this id exists. */
+  processExists(pid: number): boolean;
   /** Calls `handler` synchronously when this thread or program ends normally (Python's `atexit`). */
   atExit(handler: () => void): void;
 }

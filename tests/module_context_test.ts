@@ -3,7 +3,9 @@
 // the file's top-level statements (the describe() calls below) never run in a worker.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
@@ -176,6 +178,15 @@ describe("a program's top level runs once, in the main program only", slow, () =
       for (const name of names) assert.match(name, /^PoolWorker-[12]$/);
     });
   }
+
+  it("a context left by a program that was killed is removed by the next one", async () => {
+    const dead = spawnSync(process.execPath, ["--version"]).pid;
+    const stale = new URL(`.top_level_pool.ts.polycore-${dead}-00000000.mts`, fixtures);
+    writeFileSync(stale, "// left behind\n");
+    const run = await runScript(new URL("top_level_pool.ts", fixtures), ["thread"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(existsSync(stale), false);
+  });
 
   it("the context files written beside a module are gone when the program ends", () => {
     const programs = [".seed_processes.ts.", ".top_level_pool.ts."];
