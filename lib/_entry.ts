@@ -18,6 +18,7 @@ import {
   type Outcome,
   type ToWorker,
 } from "./_protocol.ts";
+import { isPackedResult } from "./_packed.ts";
 import { encodeArgs, releaseRevivedHandles } from "./_serialize.ts";
 import { invoke, runCall } from "./_task_runner.ts";
 
@@ -37,7 +38,13 @@ function post(message: FromWorker): void {
 
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
 function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
-  const transfers = outcomes.flatMap((o) => o.ok ? encodeArgs([o.value]).transfer : []);
+  const transfers = outcomes.flatMap((o) =>
+    !o.ok
+      ? []
+      : isPackedResult(o.value)
+      ? [o.value.buffer as ArrayBuffer]
+      : encodeArgs([o.value]).transfer
+  );
   try {
     parent!.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
   } catch {

@@ -8,7 +8,10 @@
 
 /** Submits one chunk; `cancel` withdraws it if it has not started. */
 export interface ChunkRunner {
-  submit(items: unknown[], offset: number): { promise: Promise<unknown[]>; cancel(): void };
+  submit(
+    items: unknown[],
+    offset: number,
+  ): { promise: Promise<ArrayLike<unknown>>; cancel(): void };
   /** Estimated run time of one item, once measured (ms). */
   estimateMs(): number | undefined;
 }
@@ -28,13 +31,6 @@ export function automaticChunksize(length: number, workers: number): number {
   return Math.max(1, Math.ceil(length / (4 * workers)));
 }
 
-/** Splits items into chunks of `size`. */
-export function toChunks<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
 /** Collects a sync or async iterable. */
 export async function collect<T>(iterable: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
   if (Array.isArray(iterable)) return iterable;
@@ -52,8 +48,8 @@ function adaptiveChunksize(runner: ChunkRunner): number {
   );
 }
 
-type Settled = { ok: true; results: unknown[] } | { ok: false; error: unknown };
-type Chunk = { promise: Promise<unknown[]>; cancel(): void };
+type Settled = { ok: true; results: ArrayLike<unknown> } | { ok: false; error: unknown };
+type Chunk = { promise: Promise<ArrayLike<unknown>>; cancel(): void };
 
 /**
  * Results of `runner` over `source`, consuming it lazily with at most
@@ -173,7 +169,8 @@ export async function* streamResults<T>(
         settled = finished.shift()!;
       }
       if (!settled.ok) throw settled.error;
-      yield* settled.results;
+      const { results } = settled;
+      for (let i = 0; i < results.length; i++) yield results[i];
       yielding = 0;
       pump();
     }

@@ -105,7 +105,7 @@ export class PoolWorker {
       const failed: { call: PoolCall; error: unknown }[] = [];
       const sendable: PoolCall[] = [];
       for (const call of calls) {
-        const { index, error } = findUncloneable(call.args.args);
+        const { index, error } = findUncloneable(Array.from(call.args.args));
         if (index < 0) sendable.push(call);
         else failed.push({ call, error: unclonable(call, index, error) });
       }

@@ -49,7 +49,8 @@ export interface BootData {
 /** A task with its arguments. */
 export interface Invocation {
   readonly task: TaskDescriptor;
-  readonly args: readonly unknown[];
+  /** The arguments; a map chunk's items, when all numbers, packed (see `_packed.ts`). */
+  readonly args: readonly unknown[] | Float64Array;
   readonly handles?: readonly HandleSlot[];
 }
 
@@ -65,7 +66,10 @@ export interface Call extends Invocation {
   readonly mode?: CallMode;
 }
 
-/** How one call ended; `index` is the failing item of a map chunk. */
+/**
+ * How one call ended; `index` is the failing item of a map chunk. A map
+ * chunk's results, when all numbers, arrive packed in a `Float64Array`.
+ */
 export type Outcome =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly error: Thrown; readonly index?: number };

@@ -49,7 +49,7 @@ export interface HandleSlot {
 
 /** Arguments ready to post. */
 export interface EncodedArgs {
-  readonly args: readonly unknown[];
+  readonly args: readonly unknown[] | Float64Array;
   readonly handles?: readonly HandleSlot[];
   readonly transfer: Transferable[];
 }
@@ -145,6 +145,18 @@ function scan(
   }
   if (!isPlainContainer(value)) return value;
   let copy: Record<string, unknown> | unknown[] | undefined;
+  if (Array.isArray(value)) {
+    // By index: Object.keys() would make a string per element of a long array.
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      path.push(i);
+      const replaced = scan(item, path, slots, transfers);
+      path.pop();
+      if (replaced !== item) ((copy ??= [...value]) as unknown[])[i] = replaced;
+    }
+    return copy ?? value;
+  }
   for (const key of Object.keys(value)) {
     const index = Array.isArray(value) ? Number(key) : key;
     path.push(index);

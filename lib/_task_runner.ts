@@ -13,6 +13,7 @@ import {
   type Outcome,
   type TaskContext,
 } from "./_protocol.ts";
+import { ResultCollector } from "./_packed.ts";
 import { decodeArgs } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
@@ -170,27 +171,31 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
-/** Applies `fn` to every item of a chunk; `failedAt` tells which item threw. */
+/**
+ * Applies `fn` to every item of a chunk; `failedAt` tells which item threw.
+ * Results that are all numbers come back packed (see `_packed.ts`).
+ */
 async function runChunk(
   fn: AnyFunction,
-  items: unknown[],
+  items: ArrayLike<unknown>,
   spread: boolean,
   failedAt: { index: number },
-) {
-  const results = new Array<unknown>(items.length);
+): Promise<unknown[] | Float64Array> {
+  const results = new ResultCollector(items.length);
   let pending = false;
   for (let i = 0; i < items.length; i++) {
     failedAt.index = i;
     const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
-    if (isThenable(value)) pending = true;
-    results[i] = value;
+    if (typeof value === "object" && value !== null && isThenable(value)) pending = true;
+    results.set(i, value);
   }
-  if (!pending) return results;
-  for (let i = 0; i < results.length; i++) {
+  const list = results.list;
+  if (!pending || list === undefined) return results.result();
+  for (let i = 0; i < list.length; i++) {
     failedAt.index = i;
-    results[i] = await results[i];
+    list[i] = await list[i];
   }
-  return results;
+  return list;
 }
 
 /** Runs one call and settles it. */
@@ -199,7 +204,9 @@ export async function runCall(call: Call): Promise<Outcome> {
   try {
     if (call.mode === "map" || call.mode === "starmap") {
       const fn = await resolveTask(call.task);
-      const items = await decodeArgs(call.args as unknown[], call.handles);
+      const items = call.args instanceof Float64Array
+        ? call.args
+        : await decodeArgs(call.args as unknown[], call.handles);
       return {
         id: call.id,
         ok: true,

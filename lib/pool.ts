@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { automaticChunksize, collect, streamResults, toChunks } from "./_map.ts";
+import { automaticChunksize, collect, streamResults } from "./_map.ts";
 import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "./_protocol.ts";
 import type { PoolStats } from "./_pool_stats.ts";
 import { type CallInit, Scheduler } from "./_scheduler.ts";
+import { copyResults, packNumbers } from "./_packed.ts";
 import { encodeArgs } from "./_serialize.ts";
 import { checkArray, checkPositiveInteger } from "./_validate.ts";
 import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
@@ -71,17 +72,20 @@ export class Pool {
   #submit(
     spec: TaskSpec,
     mode: CallMode,
-    args: readonly unknown[],
+    args: readonly unknown[] | Float64Array,
     offset: number,
     options: CallOptions,
     group?: CallGroup,
   ): { promise: Promise<unknown>; cancel(): void } {
     let call: ReturnType<Scheduler["submit"]> | undefined;
+    const packed = args instanceof Float64Array ? args : undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
       const init: CallInit = {
         spec,
         mode,
-        args: encodeArgs(args),
+        args: packed
+          ? { args: packed, transfer: [packed.buffer as ArrayBuffer] }
+          : encodeArgs(args as unknown[]),
         items: mode === "apply" ? 1 : args.length,
         offset,
         resolve,
@@ -170,16 +174,21 @@ export class Pool {
   ): Promise<unknown[]> {
     const items = await collect(input);
     const size = chunksize ?? automaticChunksize(items.length, this.processes);
-    let offset = 0;
     const group: CallGroup = { failed: false };
-    const chunks = toChunks(items, size).map((chunk) => {
-      const submitted = this.#submit(spec, mode, chunk, offset, options, group);
-      offset += chunk.length;
-      return submitted;
-    });
+    const chunks: Array<{ promise: Promise<unknown>; cancel(): void }> = [];
+    for (let offset = 0; offset < items.length; offset += size) {
+      const end = Math.min(items.length, offset + size);
+      const chunk = (mode === "map" ? packNumbers(items, offset, end) : undefined) ??
+        items.slice(offset, end);
+      chunks.push(this.#submit(spec, mode, chunk, offset, options, group));
+    }
     try {
-      const results = await Promise.all(chunks.map((c) => c.promise)) as unknown[][];
-      return results.flat(1);
+      const out = new Array<unknown>(items.length);
+      const results = await Promise.all(chunks.map((c) => c.promise)) as ArrayLike<unknown>[];
+      for (let i = 0, offset = 0; i < results.length; offset += results[i++].length) {
+        copyResults(out, offset, results[i]);
+      }
+      return out;
     } catch (error) {
       for (const chunk of chunks) chunk.cancel();
       throw error;
@@ -281,8 +290,9 @@ export class Pool {
     this.#check(action);
     const runner = {
       submit: (items: unknown[], offset: number) => {
-        const { promise, cancel } = this.#submit(spec, "map", items, offset, opts);
-        return { promise: promise as Promise<unknown[]>, cancel };
+        const chunk = packNumbers(items, 0, items.length) ?? items;
+        const { promise, cancel } = this.#submit(spec, "map", chunk, offset, opts);
+        return { promise: promise as Promise<ArrayLike<unknown>>, cancel };
       },
       estimateMs: () => this.#scheduler.estimateMs(spec),
     };
