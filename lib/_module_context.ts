@@ -92,12 +92,33 @@ function neededBindings(module: ScannedModule, names: Iterable<string>): Set<Bin
 /** An import's initializer: loads the module on first need and assigns its bindings. */
 function importInitializer(declaration: ImportDeclaration): string {
   const { specifier, attributes, bindings } = declaration;
-  const options = attributes.replace(/^(with|assert)\s*/, (_, keyword) => `{ ${keyword}: `);
-  const load = `await import(${JSON.stringify(specifier)}${attributes ? `, ${options} }` : ""})`;
+  const options = attributes
+    ? `, ${attributes.replace(/^(with|assert)\s*/, (_, keyword) => `{ ${keyword}: `)} }`
+    : "";
+  const here = `import(${JSON.stringify(specifier)}${options})`;
+  const fallback = parentResolution(specifier);
+  // Beside the module, a specifier resolves as it does there; where a worker lacks the
+  // program's resolution (Deno's --import-map is not passed to workers), the program's own
+  // resolution of a bare name is the second try.
+  const load = fallback
+    ? `await ${here}.catch((e) => import(${
+      JSON.stringify(fallback)
+    }${options}).catch(() => { throw e; }))`
+    : `await ${here}`;
   const assignments = bindings.map(({ local, imported }) =>
     imported === "*" ? `${local} = m;` : `${local} = m[${JSON.stringify(imported)}];`
   );
   return `async () => { const m = ${load}; ${assignments.join(" ")} }`;
+}
+
+/** How this program resolves a bare specifier (an import map's name, a package), if it can. */
+function parentResolution(specifier: string): string | undefined {
+  if (/^(?:\.{0,2}\/|[a-z][a-z0-9+.-]*:)/i.test(specifier)) return undefined; // relative or a URL
+  try {
+    return import.meta.resolve(specifier);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A variable statement's or a class's initializer: assigns what the declaration would. */

@@ -145,6 +145,8 @@ describe("the npm package, installed from its tarball", slow, () => {
           runtime: name,
           adapter: name,
           function: [1, 4, 9],
+          context: [`${name}:10`, `${name}:20`],
+          processContext: name,
           js: [2, 4, 6],
           ts: [3, 6, 9],
           locked: 40,
@@ -205,7 +207,13 @@ describe("the JSR package's files, loaded from https-like URLs", slow, () => {
     const line = result.stdout.trim().split("\n").at(-1) ?? "";
     assert.deepEqual(
       JSON.parse(line),
-      { runtime: "deno", adapter: "deno", ...core },
+      {
+        runtime: "deno",
+        adapter: "deno",
+        context: ["deno:10", "deno:20"],
+        processContext: "deno",
+        ...core,
+      },
       result.stderr,
     );
   });
