@@ -20,7 +20,7 @@ import {
 } from "./_protocol.ts";
 import { isPackedResult } from "./_packed.ts";
 import { encodeArgs, releaseRevivedHandles } from "./_serialize.ts";
-import { invoke, runCall } from "./_task_runner.ts";
+import { invoke, runCall, syncManagerWrites } from "./_task_runner.ts";
 
 const thread = runtime.workerContext();
 const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
@@ -92,6 +92,7 @@ async function initialize(init: BootData["init"]): Promise<boolean> {
   if (!init) return true;
   try {
     await invoke(init);
+    await syncManagerWrites();
     return true;
   } catch (error) {
     post({ tag: "init-failed", error: encodeThrown(error) });

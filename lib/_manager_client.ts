@@ -8,11 +8,14 @@
 import { runtime } from "../runtimes/mod.ts";
 import type { SocketConnection } from "../runtimes/types.ts";
 import { decodeThrown } from "./_error_codec.ts";
+import { Outbox } from "./_manager_outbox.ts";
 import type { ManagerAddress, ManagerReply, ManagerRequest } from "./_manager_protocol.ts";
+import { managerSyncKey } from "./_protocol.ts";
 import { ProcessError } from "./errors.ts";
 
 type Request = ManagerRequest extends infer R ? R extends { id: number } ? Omit<R, "id"> : never
   : never;
+type Call = ManagerRequest & { readonly tag: "call" };
 
 interface Pending {
   resolve(value: unknown): void;
@@ -26,6 +29,13 @@ export class ManagerClient {
   #connection?: Promise<SocketConnection>;
   #gone?: ProcessError;
   #nextId = 1;
+  /** The connection, once open: one-way writes go out on it without waiting. */
+  #open?: SocketConnection;
+  readonly #outbox = new Outbox((requests) => this.#postBatch(requests));
+  /** Whether one-way writes went out since the last sync. */
+  #unsynced = false;
+  /** The first one-way write that failed, reported by the next request. */
+  #failure?: unknown;
 
   constructor(address: ManagerAddress) {
     this.#address = address;
@@ -37,6 +47,7 @@ export class ManagerClient {
       connection.onMessage((data) => this.#onReply(data as ManagerReply, connection));
       connection.onClose(() => this.#onClose());
       connection.unref();
+      this.#open = connection;
       return connection;
     }, (error) => {
       throw this.#fail(error);
@@ -54,9 +65,13 @@ export class ManagerClient {
 
   #onReply(reply: ManagerReply, connection: SocketConnection): void {
     const pending = this.#pending.get(reply.id);
-    if (!pending) return;
+    if (!pending) {
+      // Only a failed one-way write is answered without a pending request.
+      if (!reply.ok) this.#failure ??= decodeThrown(reply.error);
+      return;
+    }
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) connection.unref();
+    if (this.#pending.size === 0 && !this.#unsynced) connection.unref();
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(decodeThrown(reply.error));
   }
@@ -67,13 +82,66 @@ export class ManagerClient {
     this.#pending.clear();
   }
 
+  /**
+   * Queues a write that needs no answer (see `_manager_outbox.ts`): it
+   * resolves once queued; a failure is reported by the next request.
+   */
+  send(request: Omit<Call, "id" | "oneway">): Promise<void> {
+    if (this.#gone) return Promise.reject(this.#gone);
+    if (this.#open === undefined) {
+      return this.#connect().then(() => this.send(request));
+    }
+    this.#outbox.add({ ...request, id: this.#nextId++, oneway: true });
+    this.#unsynced = true;
+    this.#open.ref();
+    syncHook.pending.add(this);
+    return resolved;
+  }
+
+  #postBatch(requests: Call[]): void {
+    const connection = this.#open!;
+    try {
+      connection.post({ tag: "batch", requests } satisfies ManagerRequest);
+    } catch (error) {
+      if (!(error instanceof Error && /clone|serializ/i.test(error.message))) {
+        this.#failure ??= this.#fail(error);
+        return;
+      }
+      // One of them cannot be sent: send them one by one, so only that one fails.
+      for (const request of requests) {
+        try {
+          connection.post(request);
+        } catch (cause) {
+          this.#failure ??= new TypeError(
+            `Cannot send the arguments of ${request.method}() to the manager: ${
+              (cause as Error).message
+            }`,
+            { cause },
+          );
+        }
+      }
+    }
+  }
+
+  /** Resolves once the server has served every write this thread queued (the caller sees them). */
+  async sync(): Promise<void> {
+    if (!this.#unsynced) return;
+    await this.request({ tag: "sync" });
+  }
+
   /** Sends a request and resolves with the server's answer. */
   async request(request: Request): Promise<unknown> {
     if (this.#gone) throw this.#gone;
     const connection = await this.#connect();
     if (this.#gone) throw this.#gone;
+    this.#outbox.flush();
+    if (request.tag === "sync") {
+      this.#unsynced = false;
+      syncHook.pending.delete(this);
+    }
+    this.#throwFailure();
     const id = this.#nextId++;
-    return await new Promise((resolve, reject) => {
+    const answer = await new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) connection.ref();
       try {
@@ -89,6 +157,16 @@ export class ManagerClient {
         );
       }
     });
+    // An earlier write's failure is answered before this request's reply: report it now.
+    this.#throwFailure();
+    return answer;
+  }
+
+  #throwFailure(): void {
+    if (this.#failure === undefined) return;
+    const failure = this.#failure;
+    this.#failure = undefined;
+    throw failure;
   }
 
   /** Marks the manager as shut down: later requests fail at once. */
@@ -97,6 +175,23 @@ export class ManagerClient {
     void this.#connection?.then((connection) => connection.close());
   }
 }
+
+const resolved: Promise<void> = Promise.resolve();
+
+/**
+ * The clients of this thread with writes not yet synced, and how to sync
+ * them all: the task runner calls it (through `managerSyncKey`)
+ * before a task's result leaves the worker.
+ */
+const syncHook = {
+  pending: new Set<ManagerClient>(),
+  async syncAll(): Promise<void> {
+    await Promise.all([...syncHook.pending].map((client) => client.sync()));
+  },
+};
+
+// Where the task runner finds the hook, without loading the manager's code itself.
+(globalThis as Record<symbol, unknown>)[managerSyncKey] = syncHook;
 
 const clients: Map<string, ManagerClient> = ((globalThis as Record<symbol, unknown>)[
   Symbol.for("polycore.managerClients")

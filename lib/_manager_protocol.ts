@@ -39,7 +39,13 @@ export type ManagerRequest =
     readonly ref: number;
     readonly method: string;
     readonly args: readonly unknown[];
+    /** No reply unless it fails (a write acknowledged lazily, see `_manager_outbox.ts`). */
+    readonly oneway?: true;
   }
+  /** Calls served in order, as if sent one by one. */
+  | { readonly tag: "batch"; readonly requests: readonly ManagerRequest[] }
+  /** Answered once every earlier request of the connection has been served. */
+  | { readonly tag: "sync"; readonly id: number }
   | { readonly tag: "shutdown"; readonly id: number };
 
 /** Server → client. */

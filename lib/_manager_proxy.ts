@@ -6,6 +6,7 @@
  */
 import { clientFor, type ManagerClient } from "./_manager_client.ts";
 import type { ManagedKind, ManagerAddress } from "./_manager_protocol.ts";
+import { bootKey } from "./_protocol.ts";
 import { type Handle, type HandleDescriptor, toDescriptor } from "./_serialize.ts";
 
 /** What a proxy needs to reach its object. */
@@ -43,6 +44,19 @@ export class ManagerProxy implements Handle {
   /** Calls `method` on the object in the server. */
   protected call(method: string, ...args: unknown[]): Promise<unknown> {
     return this.#client.request({ tag: "call", ref: this.#state.ref, method, args });
+  }
+
+  /**
+   * Calls a method that returns nothing. In a polycore worker the write is
+   * acknowledged lazily (batched; see `_manager_outbox.ts`): a later request
+   * of the worker sees it, and so does the caller of the worker's task.
+   */
+  protected write(method: string, ...args: unknown[]): Promise<void> {
+    const request = { tag: "call", ref: this.#state.ref, method, args } as const;
+    if ((globalThis as Record<symbol, unknown>)[bootKey] === undefined) {
+      return this.#client.request(request) as Promise<void>;
+    }
+    return this.#client.send(request);
   }
 
   /** The proxy's state (for subclasses). */

@@ -123,6 +123,20 @@ function reply(connection: SocketConnection, id: number, run: () => unknown): vo
   });
 }
 
+/** Runs a one-way call: only a failure is answered (the client reports it on its next request). */
+function replyOnFailure(connection: SocketConnection, id: number, run: () => unknown): void {
+  const fail = (error: unknown) =>
+    connection.post(
+      { tag: "reply", id, ok: false, error: encodeThrown(error) } satisfies ManagerReply,
+    );
+  try {
+    const result = run();
+    if (result instanceof Promise) result.catch(fail).catch(() => {});
+  } catch (error) {
+    fail(error);
+  }
+}
+
 /** Starts serving; `announce` tells the parent where, and `exit` ends the worker. */
 export async function serveManager(
   announce: (listening: ManagerListening) => void,
@@ -134,6 +148,26 @@ export async function serveManager(
   const server = await runtime.listen((connection) => {
     const caller = ++callers;
     let admitted = false;
+    const serve = (request: ManagerRequest): void => {
+      switch (request.tag) {
+        case "create":
+          return reply(connection, request.id, () => create(request.kind, request.args));
+        case "call":
+          return (request.oneway ? replyOnFailure : reply)(connection, request.id, () => {
+            const object = objects.get(request.ref);
+            if (!object) throw new TypeError(`No managed object #${request.ref}`);
+            return object.call(request.method, request.args, caller);
+          });
+        case "batch":
+          for (const each of request.requests) serve(each);
+          return;
+        case "sync":
+          return reply(connection, request.id, () => undefined);
+        case "shutdown":
+          reply(connection, request.id, () => undefined);
+          void server.close().then(exit);
+      }
+    };
     connection.onMessage((data) => {
       const request = data as ManagerRequest;
       if (!admitted) {
@@ -141,19 +175,7 @@ export async function serveManager(
         else connection.close();
         return;
       }
-      switch (request.tag) {
-        case "create":
-          return reply(connection, request.id, () => create(request.kind, request.args));
-        case "call":
-          return reply(connection, request.id, () => {
-            const object = objects.get(request.ref);
-            if (!object) throw new TypeError(`No managed object #${request.ref}`);
-            return object.call(request.method, request.args, caller);
-          });
-        case "shutdown":
-          reply(connection, request.id, () => undefined);
-          void server.close().then(exit);
-      }
+      serve(request);
     });
   });
   announce({ tag: "manager-listening", address: server.address, key });

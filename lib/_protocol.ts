@@ -26,6 +26,13 @@ export interface TaskContext {
   readonly binding?: string;
 }
 
+/**
+ * Where a thread's manager clients register how to sync their lazily
+ * acknowledged writes (`{ pending: Set, syncAll() }`); the task runner syncs
+ * before a task's result leaves the worker.
+ */
+export const managerSyncKey: unique symbol = Symbol.for("polycore.managerSync");
+
 /** The tag of `workerData` that marks a polycore worker. */
 export const bootTag = "polycore/boot@1";
 

@@ -10,6 +10,7 @@ import {
   contextEvalName,
   contextInitName,
   type Invocation,
+  managerSyncKey,
   type Outcome,
   type TaskContext,
 } from "./_protocol.ts";
@@ -198,7 +199,18 @@ async function runChunk(
   return list;
 }
 
-/** Runs one call and settles it. */
+interface ManagerSync {
+  readonly pending: { readonly size: number };
+  syncAll(): Promise<void>;
+}
+
+/** Waits until the manager has served this thread's lazily acknowledged writes (if any). */
+export async function syncManagerWrites(): Promise<void> {
+  const hook = (globalThis as Record<symbol, unknown>)[managerSyncKey] as ManagerSync | undefined;
+  if (hook !== undefined && hook.pending.size > 0) await hook.syncAll();
+}
+
+/** Runs one call and settles it; its manager writes are served before it settles. */
 export async function runCall(call: Call): Promise<Outcome> {
   const failedAt = { index: -1 };
   try {
@@ -207,13 +219,14 @@ export async function runCall(call: Call): Promise<Outcome> {
       const items = call.args instanceof Float64Array
         ? call.args
         : await decodeArgs(call.args as unknown[], call.handles);
-      return {
-        id: call.id,
-        ok: true,
-        value: await runChunk(fn, items, call.mode === "starmap", failedAt),
-      };
+      const value = await runChunk(fn, items, call.mode === "starmap", failedAt);
+      failedAt.index = -1;
+      await syncManagerWrites();
+      return { id: call.id, ok: true, value };
     }
-    return { id: call.id, ok: true, value: await invoke(call) };
+    const value = await invoke(call);
+    await syncManagerWrites();
+    return { id: call.id, ok: true, value };
   } catch (error) {
     const encoded = encodeThrown(explainFreeVariable(error, call.task));
     return failedAt.index >= 0

@@ -28,7 +28,7 @@ export class DictProxy<K = string, V = unknown> extends ManagerProxy {
   }
   /** Sets `key` (Python: `d[key] = value`). */
   set(key: K, value: V): Promise<void> {
-    return this.call("set", key, value) as Promise<void>;
+    return this.write("set", key, value);
   }
   /** Removes `key`; whether it was there (Python: `del d[key]`). */
   delete(key: K): Promise<boolean> {
@@ -56,11 +56,11 @@ export class DictProxy<K = string, V = unknown> extends ManagerProxy {
   }
   /** Removes every key. */
   clear(): Promise<void> {
-    return this.call("clear") as Promise<void>;
+    return this.write("clear");
   }
   /** Sets many keys from an object or a Map. */
   update(entries: Record<string, V> | Map<K, V>): Promise<void> {
-    return this.call("update", entries) as Promise<void>;
+    return this.write("update", entries);
   }
   /** Removes `key` and returns its value, or `fallback`; without one a missing key is a RangeError. */
   pop(key: K, ...fallback: [V?]): Promise<V> {
@@ -99,11 +99,11 @@ export class DictProxy<K = string, V = unknown> extends ManagerProxy {
 export class ListProxy<T = unknown> extends ManagerProxy {
   /** Adds an item at the end. */
   append(item: T): Promise<void> {
-    return this.call("append", item) as Promise<void>;
+    return this.write("append", item);
   }
   /** Adds items at the end. */
   extend(items: readonly T[]): Promise<void> {
-    return this.call("extend", items) as Promise<void>;
+    return this.write("extend", items);
   }
   /** The item at `index` (RangeError when out of range). */
   get(index: number): Promise<T> {
@@ -111,7 +111,7 @@ export class ListProxy<T = unknown> extends ManagerProxy {
   }
   /** Replaces the item at `index`. */
   set(index: number, item: T): Promise<void> {
-    return this.call("set", index, item) as Promise<void>;
+    return this.write("set", index, item);
   }
   /** Inserts before `index`. */
   insert(index: number, item: T): Promise<void> {
@@ -147,7 +147,7 @@ export class ListProxy<T = unknown> extends ManagerProxy {
   }
   /** Removes every item. */
   clear(): Promise<void> {
-    return this.call("clear") as Promise<void>;
+    return this.write("clear");
   }
 }
 
@@ -170,7 +170,7 @@ export class NamespaceProxy extends ManagerProxy {
   }
   /** Sets an attribute. */
   set(name: string, value: unknown): Promise<void> {
-    return this.call("set", name, value) as Promise<void>;
+    return this.write("set", name, value);
   }
   /** Removes an attribute; whether it was there. */
   delete(name: string): Promise<boolean> {
@@ -201,7 +201,7 @@ export class ValueProxy<T extends number | bigint = number> extends ManagerProxy
   }
   /** Sets the value (Python: `v.value = x`), converted to the typecode. */
   set(value: T): Promise<void> {
-    return this.call("set", value) as Promise<void>;
+    return this.write("set", value);
   }
   /** Adds `delta` atomically and returns the new value. */
   add(delta: T): Promise<T> {
@@ -228,7 +228,7 @@ export class ArrayProxy<T extends number | bigint = number> extends ManagerProxy
   }
   /** Sets the item at `index`. */
   set(index: number, value: T): Promise<void> {
-    return this.call("set", index, value) as Promise<void>;
+    return this.write("set", index, value);
   }
   /** Adds `delta` to the item at `index` atomically; the new value. */
   add(index: number, delta: T): Promise<T> {
