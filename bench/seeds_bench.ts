@@ -9,6 +9,12 @@
  *   `terminate()`; ms.
  * - `cpu_intensive(10**6)` × 4 (seed 001's sum of squares): one after another on the main thread,
  *   and `Pool(2).map` on a running pool; the speedup row is their per-round ratio.
+ * - the same at n = 3·10**7 (JavaScript runs the loop ~50× faster than CPython, so this is the
+ *   weight CPython's 10**6 has): sequential, Pool(2).map, and the speedup row.
+ * - raw `node:worker_threads`: 2 workers started, one message each, terminated; ms. The ratio row
+ *   is polycore's Pool(2) start ÷ that (threads).
+ * - sequential `await pool.apply(add, [i, 1])` on a running Pool(2), 200 per sample, µs per call;
+ *   on Node next to piscina's `run()` on 2 threads, with the ratio row polycore ÷ piscina.
  * - `Pool(2).map(tiny, range(10**6))` with the automatic chunksize; items/s.
  * - locked counter: 4 long-lived workers each do 10⁵ `counter.value += 1` under
  *   `counter.getLock()` (`acquireSync()`, as Python's `with` blocks), between barriers; ops/s.
@@ -27,6 +33,7 @@
  * @module
  */
 import process from "node:process";
+import { Worker } from "node:worker_threads";
 import {
   Barrier,
   type Connection,
@@ -38,6 +45,7 @@ import {
   Pool,
   Process,
   Queue,
+  runtime,
   Value,
 } from "../mod.ts";
 import {
@@ -81,6 +89,14 @@ const names = {
   p50: "Pipe ping-pong main ↔ worker: p50 round trip",
   p99: "Pipe ping-pong main ↔ worker: p99 round trip",
   manager: "Manager dict writes: 4 workers at once",
+  rawStart: "raw worker_threads: 2 workers start, 1 message each, terminate",
+  startRatio: "Pool(2) start ÷ raw worker_threads",
+  apply: "sequential `await pool.apply(add, …)` on Pool(2), per call",
+  piscina: "piscina: sequential `await pool.run(…)`, per call",
+  applyRatio: "round trip: polycore ÷ piscina",
+  bigSequential: "sequential: cpu_intensive(3·10**7) × 4, main thread",
+  bigCpu: "Pool(2).map(cpu_intensive, [3·10**7] * 4)",
+  bigSpeedup: "speedup at 3·10**7: sequential ÷ Pool(2).map",
 };
 const on = (name: string, backend: Backend) =>
   backend === "thread" ? name : `${name} (process backend)`;
@@ -93,6 +109,10 @@ function cpuIntensive(n: number): number {
 }
 const tiny = (x: number) => x + 1;
 const double = (x: number) => x * 2;
+const add = (a: number, b: number) => a + b;
+/** JavaScript runs cpu_intensive ~50× faster than CPython: this n gives CPython's 10**6 weight. */
+const bigNumbers = [3e7, 3e7, 3e7, 3e7];
+const trips = 200;
 
 /** A benchmark that holds workers: its task, and how to stop them. */
 interface Running {
@@ -119,6 +139,71 @@ function poolStart(backend: Backend): Running {
   };
 }
 
+/** Two raw `node:worker_threads` workers: started, one message each, terminated (threads). */
+function rawStart(): Running {
+  const readyUrl = new URL("./fixtures/ready_worker.mjs", import.meta.url);
+  return {
+    tasks: [{
+      name: names.rawStart,
+      fn: async () => {
+        const workers = [0, 1].map(() => new Worker(readyUrl));
+        await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
+        await Promise.all(workers.map((w) => w.terminate()));
+        return workers.length;
+      },
+    }],
+    ratios: [{ name: names.startRatio, numerator: names.start, denominator: names.rawStart }],
+    stop: async () => {},
+  };
+}
+
+/** Sequential round trips on a running Pool(2), next to piscina's on Node (threads). */
+async function roundTrips(): Promise<Running> {
+  const pool = new Pool(2);
+  await pool.apply(add, [1, 2]);
+  const tasks: BenchTask[] = [{
+    name: names.apply,
+    unit: "µs",
+    opsPerSample: trips,
+    fn: async () => {
+      let total = 0;
+      for (let i = 0; i < trips; i++) total += await pool.apply(add, [i, 1]);
+      return total;
+    },
+  }];
+  const ratios: BenchRatio[] = [];
+  let peer: { destroy(): Promise<void> } | undefined;
+  if (runtime.name === "node") {
+    const { Piscina } = await import("piscina");
+    const piscina = new Piscina({
+      filename: new URL("./fixtures/add_worker.mjs", import.meta.url).href,
+      minThreads: 2,
+      maxThreads: 2,
+    });
+    await piscina.run({ a: 1, b: 2 });
+    peer = piscina;
+    tasks.push({
+      name: names.piscina,
+      unit: "µs",
+      opsPerSample: trips,
+      fn: async () => {
+        let total = 0;
+        for (let i = 0; i < trips; i++) total += await piscina.run({ a: i, b: 1 });
+        return total;
+      },
+    });
+    ratios.push({ name: names.applyRatio, numerator: names.apply, denominator: names.piscina });
+  }
+  return {
+    tasks,
+    ratios,
+    stop: async () => {
+      await pool.terminate();
+      await peer?.destroy();
+    },
+  };
+}
+
 const expectedCpu = numbers.map(cpuIntensive);
 const checkCpu = (results: number[]) => {
   if (results.some((r, i) => r !== expectedCpu[i])) throw new Error(`wrong sums ${results}`);
@@ -129,6 +214,16 @@ const sequential: BenchTask = {
   fn: () => checkCpu(numbers.map(cpuIntensive)),
 };
 
+const expectedBig = bigNumbers.map(cpuIntensive);
+const checkBig = (results: number[]) => {
+  if (results.some((r, i) => r !== expectedBig[i])) throw new Error(`wrong sums ${results}`);
+  return results;
+};
+const bigSequential: BenchTask = {
+  name: names.bigSequential,
+  fn: () => checkBig(bigNumbers.map(cpuIntensive)),
+};
+
 async function pools(backend: Backend): Promise<Running> {
   const pool = new Pool({ processes: 2, backend });
   await pool.map(tiny, [1, 2], { chunksize: 1 });
@@ -136,6 +231,10 @@ async function pools(backend: Backend): Promise<Running> {
   const expected = mapItems * (mapItems - 1);
   return {
     tasks: [
+      {
+        name: on(names.bigCpu, backend),
+        fn: async () => checkBig(await pool.map(cpuIntensive, bigNumbers)),
+      },
       {
         name: on(names.cpu, backend),
         fn: async () => checkCpu(await pool.map(cpuIntensive, numbers)),
@@ -157,6 +256,10 @@ async function pools(backend: Backend): Promise<Running> {
       name: on(names.speedup, backend),
       numerator: names.sequential,
       denominator: on(names.cpu, backend),
+    }, {
+      name: on(names.bigSpeedup, backend),
+      numerator: names.bigSequential,
+      denominator: on(names.bigCpu, backend),
     }],
     stop: () => pool.terminate(),
   };
@@ -342,13 +445,15 @@ try {
     const manager = await Manager.start({ backend });
     managers.push(manager);
     running.push(poolStart(backend), await pools(backend));
-    if (backend === "thread") running.push(lockedCounter(), queueThroughput());
+    if (backend === "thread") {
+      running.push(rawStart(), await roundTrips(), lockedCounter(), queueThroughput());
+    }
     running.push(
       await pipePingPong(backend, backend === "process" ? manager : undefined),
       await managerWrites(backend, manager),
     );
   }
-  const tasks = [sequential, ...running.flatMap((r) => r.tasks)];
+  const tasks = [sequential, bigSequential, ...running.flatMap((r) => r.tasks)];
   const ratios = running.flatMap((r) => r.ratios ?? []);
   const measured = await measureSuite(suite, tasks, { ratios, rounds: 3, timeMs: 300 });
   const replacements = new Map<string, BenchRow[]>();

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { cpythonRatios } from "./_cpython_ratios.ts";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -185,6 +186,7 @@ export async function bench(args: readonly string[]): Promise<number> {
     rmSync(temp, { recursive: true, force: true });
   }
 
+  rows.push(...cpythonRatios(rows));
   const run: BenchRun = {
     command: commandLine(args),
     date: started.toISOString(),
