@@ -17,7 +17,17 @@ const pythonDir = join(benchDir, "python");
 /** Suites are `.ts` next to the sources, `.js` in the npm package's dist/. */
 const suiteExt = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 /** The default order; suites not named here follow, alphabetically. */
-const preferredOrder = ["process", "pool", "peers", "sync", "queue", "manager", "seeds", "server"];
+const preferredOrder = [
+  "process",
+  "pool",
+  "peers",
+  "sync",
+  "queue",
+  "manager",
+  "seeds",
+  "task",
+  "server",
+];
 /** Suites run only when named. */
 export const onlyWhenNamed = new Set(["selftest"]);
 /** Suites limited to some runtimes, and why. */
