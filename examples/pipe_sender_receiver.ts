@@ -34,7 +34,7 @@
 // Each worker gets one end of the same Pipe (shared memory, not a copy). `send()` returns at once;
 // `await recv()` waits for the next message (inside a worker, `recvSync()` would block instead,
 // like Python). `show` prints a list the way Python does.
-import { type Connection, currentProcess, Pipe, Process } from "../mod.ts";
+import { type Connection, Pipe, Process } from "../mod.ts";
 
 type Message = string | number[];
 

@@ -53,7 +53,7 @@
 // `producer`, `consumer` and `workerLogic` are plain functions of this file, passed as they are:
 // each keeps this file's imports in its worker, and no `if __name__ == "__main__":` guard is
 // needed, as workers never run this file's top-level statements.
-import { currentProcess, Process, Queue } from "../mod.ts";
+import { Process, Queue } from "../mod.ts";
 
 /** Puts each item, then the sentinel (Python: `producer(q, items)`). */
 async function producer(q: Queue<number | null>, items: number[]): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import type { MessageEndpoint } from "../runtimes/types.ts";
+import { DoorbellListener } from "./_doorbell.ts";
 import { encodeThrown } from "./_error_codec.ts";
 import {
   type BootData,
@@ -100,12 +101,19 @@ async function initialize(init: BootData["init"]): Promise<boolean> {
   }
 }
 
+/** Batches of calls running here, and a pool thread's doorbell (see `_doorbell.ts`). */
+let running = 0;
+let doorbell: DoorbellListener | undefined;
+
 async function runBatch(calls: readonly Call[]): Promise<void> {
+  running++;
   const start = performance.now();
   const outcomes = calls.length === 1
     ? [await runCall(calls[0])]
     : await Promise.all(calls.map(runCall));
   postSettled(outcomes, performance.now() - start);
+  // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.
+  if (--running === 0) doorbell?.waitIdle();
 }
 
 function start(data: BootData): void {
@@ -118,6 +126,7 @@ function start(data: BootData): void {
     );
     return;
   }
+  if (data.calls) doorbell = new DoorbellListener(data.calls, (m) => receive(m as ToWorker));
   initialized = initialize(data.init);
   void initialized.then((ok) => ok && post({ tag: "ready" }));
 }

@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { runtime } from "../runtimes/mod.ts";
 import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
 import type { Thrown } from "./_error_codec.ts";
 import type { PoolCall } from "./_pool_call.ts";
 import type { BootData, Call, FromWorker, Outcome, ToWorker } from "./_protocol.ts";
+import { Doorbell } from "./_doorbell.ts";
 import { findUncloneable } from "./_serialize.ts";
 import { exitCodeOf, spawnWorker } from "./_spawn.ts";
 import type { Backend } from "./_validate.ts";
@@ -43,14 +45,24 @@ export class PoolWorker {
   /** How the worker ended, once it has. */
   exit?: { readonly code: number | null; readonly signal: string | null };
 
+  /** A thread's doorbell: calls go through it (see `_doorbell.ts`). */
+  readonly #doorbell?: Doorbell;
+
   constructor(boot: BootData, events: PoolWorkerEvents, backend: Backend, maxHeapMb?: number) {
     this.name = boot.name;
-    this.#channel = spawnWorker(backend, boot, maxHeapMb);
+    if (backend === "thread" && runtime.ringsIdleThreads) {
+      this.#doorbell = new Doorbell();
+      const withCalls: BootData = { ...boot, calls: this.#doorbell.ends };
+      this.#channel = spawnWorker(backend, withCalls, maxHeapMb, this.#doorbell.transfer);
+    } else {
+      this.#channel = spawnWorker(backend, boot, maxHeapMb);
+    }
     // An uncaught error normally arrives as a "fatal" message; some hosts (bun test) report it
     // only as an error event, and then exit with code 0.
     this.#channel.onError((error) => this.fatal ??= error);
     this.#channel.onExit((code, signal) => {
       this.exit = { code, signal };
+      this.#doorbell?.close();
       events.onExit(
         this,
         code === 0 && this.fatal !== undefined ? 1 : exitCodeOf(code, signal),
@@ -133,7 +145,9 @@ export class PoolWorker {
   }
 
   #post(calls: Call[], transfer: Transferable[]): void {
-    this.#channel.post({ tag: "run", calls } satisfies ToWorker, transfer);
+    const message: ToWorker = { tag: "run", calls };
+    if (this.#doorbell) this.#doorbell.post(message, transfer);
+    else this.#channel.post(message, transfer);
     this.batches++;
   }
 
@@ -145,7 +159,9 @@ export class PoolWorker {
   /** Asks the worker to exit once idle. */
   shutdown(): void {
     this.retiring = true;
-    this.#channel.post({ tag: "shutdown" } satisfies ToWorker);
+    const message: ToWorker = { tag: "shutdown" };
+    if (this.#doorbell) this.#doorbell.post(message);
+    else this.#channel.post(message);
   }
 
   /** Stops the worker now. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DoorbellEnds } from "./_doorbell.ts";
 import type { Thrown } from "./_error_codec.ts";
 import type { ManagerListening } from "./_manager_protocol.ts";
 import type { HandleSlot } from "./_serialize.ts";
@@ -51,6 +52,8 @@ export interface BootData {
   readonly parent: { readonly name: string; readonly pid: number; readonly threadId: number };
   /** A pool's initializer, run once before the worker's first call. */
   readonly init?: Invocation;
+  /** A pool thread's port for calls and its doorbell (see `_doorbell.ts`). */
+  readonly calls?: DoorbellEnds;
 }
 
 /** A task with its arguments. */

@@ -197,6 +197,10 @@ export class Scheduler {
       }
     }
     for (const { call, error } of worker.send(batch)) this.#settle(call, false, error);
+    if (this.#queued === 0 && !this.#joining) {
+      // The queue ran dry: workers that got none of it must not keep the program alive.
+      for (const other of this.#workers) if (other.inFlight.size === 0) other.keepAlive(false);
+    }
   }
 
   #timeOut(call: PoolCall, worker: PoolWorker): void {

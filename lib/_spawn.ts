@@ -4,7 +4,7 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import type { WorkerChannel } from "../runtimes/types.ts";
+import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
 import { type BootData, bootTag, type Invocation, type WorkerRole } from "./_protocol.ts";
 import { currentProcess } from "./current_process.ts";
 import type { HandleSlot } from "./_serialize.ts";
@@ -30,9 +30,19 @@ export function bootData(
   };
 }
 
-/** Starts a worker running polycore's entry on `backend`. */
-export function spawnWorker(backend: Backend, boot: BootData, maxHeapMb?: number): WorkerChannel {
-  const options = { name: boot.name, data: boot, ...(maxHeapMb ? { maxHeapMb } : {}) };
+/** Starts a worker running polycore's entry on `backend`; `transfer` moves with a thread's boot data. */
+export function spawnWorker(
+  backend: Backend,
+  boot: BootData,
+  maxHeapMb?: number,
+  transfer?: readonly Transferable[],
+): WorkerChannel {
+  const options = {
+    name: boot.name,
+    data: boot,
+    ...(maxHeapMb ? { maxHeapMb } : {}),
+    ...(transfer ? { transfer } : {}),
+  };
   return backend === "process"
     ? runtime.spawnProcess(entryUrl, options)
     : runtime.spawnThread(entryUrl, options);

@@ -6,9 +6,17 @@
  * @module
  */
 import process from "node:process";
-import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
-/** The transfer list type `node:worker_threads` declares. */
+import {
+  isMainThread,
+  parentPort,
+  receiveMessageOnPort,
+  threadId,
+  Worker,
+  workerData,
+} from "node:worker_threads";
+/** The transfer list types `node:worker_threads` declares. */
 type WorkerTransferList = Parameters<Worker["postMessage"]>[1];
+type ConstructorTransferList = NonNullable<ConstructorParameters<typeof Worker>[1]>["transferList"];
 
 import type {
   MessageEndpoint,
@@ -46,6 +54,9 @@ export function spawnWorkerThread(
   const worker = new Worker(loadable(entry), {
     name: options.name,
     workerData: options.data,
+    ...(options.transfer
+      ? { transferList: [...options.transfer] as unknown as ConstructorTransferList }
+      : {}),
     ...(tweaks.execArgv ? { execArgv: tweaks.execArgv } : {}),
     ...(limits ? { resourceLimits: limits } : {}),
   });
@@ -95,6 +106,23 @@ export function currentWorkerContext(): WorkerContext | null {
     },
   };
   return { data: workerData, parent, unrefParent: () => port.unref() };
+}
+
+/** Takes the next message waiting on `port`, if any (`receiveMessageOnPort`). */
+export function takeMessage(port: MessagePort): { readonly message: unknown } | undefined {
+  return receiveMessageOnPort(port as unknown as Parameters<typeof receiveMessageOnPort>[0]);
+}
+
+/**
+ * Listens on `port`: with `on("message")` where the port has it (Node's ports are emitters, and
+ * `onmessage` would build a `MessageEvent` per message, loading undici in each worker).
+ */
+export function onPortMessage(port: MessagePort, handler: (message: unknown) => void): void {
+  const emitter = port as MessagePort & {
+    on?: (event: "message", h: (m: unknown) => void) => void;
+  };
+  if (typeof emitter.on === "function") emitter.on("message", handler);
+  else port.onmessage = (event: MessageEvent) => handler(event.data);
 }
 
 /** The calling thread's id (0 on the main thread). */

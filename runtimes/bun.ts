@@ -10,8 +10,10 @@ import {
   currentThreadId,
   currentWorkerContext,
   exitThread,
+  onPortMessage,
   onUncaught,
   spawnWorkerThread,
+  takeMessage,
   unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
@@ -40,6 +42,7 @@ export function createBunRuntime(): Runtime {
     canLimitThreadMemory: false,
     // Bun has no heap limit flag: the child's watchdog aborts it when its memory grows past it.
     canLimitProcessMemory: true,
+    ringsIdleThreads: false,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
@@ -48,6 +51,8 @@ export function createBunRuntime(): Runtime {
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
     unrefBroadcastChannel: unrefChannel,
+    takeMessage,
+    onPortMessage,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

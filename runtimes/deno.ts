@@ -11,8 +11,10 @@ import {
   currentThreadId,
   currentWorkerContext,
   exitThread,
+  onPortMessage,
   onUncaught,
   spawnWorkerThread,
+  takeMessage,
   writeStderr,
 } from "./_worker_threads.ts";
 import process from "node:process";
@@ -55,6 +57,7 @@ export function createDenoRuntime(): Runtime {
     // resourceLimits makes a thread wedge silently at the limit instead of failing.
     canLimitThreadMemory: false,
     canLimitProcessMemory: true,
+    ringsIdleThreads: false,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>
@@ -66,6 +69,8 @@ export function createDenoRuntime(): Runtime {
     workerContext: currentWorkerContext,
     childContext: () => currentChildContext({ checkSerializable: true }),
     unrefBroadcastChannel: unrefDenoChannel,
+    takeMessage,
+    onPortMessage,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

@@ -9,8 +9,10 @@ import {
   currentThreadId,
   currentWorkerContext,
   exitThread,
+  onPortMessage,
   onUncaught,
   spawnWorkerThread,
+  takeMessage,
   unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
@@ -48,6 +50,7 @@ export function createNodeRuntime(): Runtime {
     canTerminateBusyThread: true,
     canLimitThreadMemory: true,
     canLimitProcessMemory: true,
+    ringsIdleThreads: true,
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, {
@@ -62,6 +65,8 @@ export function createNodeRuntime(): Runtime {
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
     unrefBroadcastChannel: unrefChannel,
+    takeMessage,
+    onPortMessage,
     listen: listenSocket,
     connect: connectSocket,
     onUncaughtError: onUncaught,

@@ -30,6 +30,8 @@ export interface SpawnOptions {
   readonly data: unknown;
   /** Heap limit in MiB, where the runtime can enforce it (see the capability flags). */
   readonly maxHeapMb?: number;
+  /** What moves with a thread's `data` instead of being copied (ports); threads only. */
+  readonly transfer?: readonly Transferable[];
 }
 
 /** The parent's handle on a spawned worker: a thread or a child process. */
@@ -106,6 +108,12 @@ export interface Runtime {
   readonly canLimitThreadMemory: boolean;
   /** Whether `maxHeapMb` is enforced for child processes. */
   readonly canLimitProcessMemory: boolean;
+  /**
+   * Whether idle pool threads should wait for their next call on a doorbell (a short blocking
+   * `Atomics.wait`, see `lib/_doorbell.ts`): measured faster than waking their event loop on
+   * Node; no faster on Deno and Bun, which keep the plain message path.
+   */
+  readonly ringsIdleThreads: boolean;
   /** Number of CPUs available to this program. */
   cpuCount(): number;
   /** Starts a worker thread running the module at `entry`. */
@@ -126,6 +134,13 @@ export interface Runtime {
   connect(address: string): Promise<SocketConnection>;
   /** Lets the program exit while `channel` is open. */
   unrefBroadcastChannel(channel: BroadcastChannel): void;
+  /**
+   * Takes the next message waiting on `port` now, without the event loop (its `onmessage` is
+   * not called for it); `undefined` when none has arrived.
+   */
+  takeMessage(port: MessagePort): { readonly message: unknown } | undefined;
+  /** Calls `handler` with each message `port` receives through the event loop. */
+  onPortMessage(port: MessagePort, handler: (message: unknown) => void): void;
   /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
   onUncaughtError(handler: (error: unknown) => void): void;
   /** Ends the current thread (in a worker) or program (on the main thread). */
