@@ -77,7 +77,13 @@ function reportFatal(error: unknown): void {
 runtime.onUncaughtError(reportFatal);
 
 async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
-  const outcome = await runCall(message.calls[0]);
+  let outcome = await runCall(message.calls[0]);
+  // A manager call the target did not await still completes before the process ends.
+  try {
+    await syncManagerWrites(true);
+  } catch (error) {
+    if (outcome.ok) outcome = { id: outcome.id, ok: false, error: encodeThrown(error) };
+  }
   releaseRevivedHandles();
   postSettled([outcome]);
   if (!outcome.ok) {
@@ -111,6 +117,8 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   const outcomes = calls.length === 1
     ? [await runCall(calls[0])]
     : await Promise.all(calls.map(runCall));
+  // Alone in the worker, a batch also waits for manager calls its tasks did not await.
+  if (running === 1) await syncManagerWrites(true).catch(() => {});
   postSettled(outcomes, performance.now() - start);
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.
   if (--running === 0) doorbell?.waitIdle();

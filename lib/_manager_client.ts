@@ -36,6 +36,8 @@ export class ManagerClient {
   #unsynced = false;
   /** The first one-way write that failed, reported by the next request. */
   #failure?: unknown;
+  /** Requests sent and not yet answered. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(address: ManagerAddress) {
     this.#address = address;
@@ -123,22 +125,35 @@ export class ManagerClient {
     }
   }
 
-  /** Resolves once the server has served every write this thread queued (the caller sees them). */
-  async sync(): Promise<void> {
-    if (!this.#unsynced) return;
-    await this.request({ tag: "sync" });
+  /**
+   * Resolves once the server has served every write this thread queued, and with `unanswered`
+   * once every request it sent has been answered too, awaited or not: the caller of the thread's
+   * task then sees them all (Python's proxies are synchronous: no call outlives its function).
+   */
+  async sync(unanswered: boolean): Promise<void> {
+    while (unanswered && this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    if (this.#unsynced) {
+      this.#unsynced = false;
+      await this.#request({ tag: "sync" });
+    }
+    if (this.#inFlight.size === 0 && !this.#unsynced) syncHook.pending.delete(this);
   }
 
   /** Sends a request and resolves with the server's answer. */
-  async request(request: Request): Promise<unknown> {
+  request(request: Request): Promise<unknown> {
+    const call = this.#request(request);
+    this.#inFlight.add(call);
+    syncHook.pending.add(this);
+    const done = () => void this.#inFlight.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  async #request(request: Request): Promise<unknown> {
     if (this.#gone) throw this.#gone;
     const connection = await this.#connect();
     if (this.#gone) throw this.#gone;
     this.#outbox.flush();
-    if (request.tag === "sync") {
-      this.#unsynced = false;
-      syncHook.pending.delete(this);
-    }
     this.#throwFailure();
     const id = this.#nextId++;
     const answer = await new Promise((resolve, reject) => {
@@ -185,8 +200,8 @@ const resolved: Promise<void> = Promise.resolve();
  */
 const syncHook = {
   pending: new Set<ManagerClient>(),
-  async syncAll(): Promise<void> {
-    await Promise.all([...syncHook.pending].map((client) => client.sync()));
+  async syncAll(unanswered: boolean): Promise<void> {
+    await Promise.all([...syncHook.pending].map((client) => client.sync(unanswered)));
   },
 };
 

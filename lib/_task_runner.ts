@@ -201,13 +201,17 @@ async function runChunk(
 
 interface ManagerSync {
   readonly pending: { readonly size: number };
-  syncAll(): Promise<void>;
+  syncAll(unanswered: boolean): Promise<void>;
 }
 
-/** Waits until the manager has served this thread's lazily acknowledged writes (if any). */
-export async function syncManagerWrites(): Promise<void> {
+/**
+ * Waits until the manager has served this thread's lazily acknowledged writes (if any); with
+ * `unanswered`, until every manager request of the thread has its answer too (awaited or not),
+ * which only the thread's one running call may wait for.
+ */
+export async function syncManagerWrites(unanswered = false): Promise<void> {
   const hook = (globalThis as Record<symbol, unknown>)[managerSyncKey] as ManagerSync | undefined;
-  if (hook !== undefined && hook.pending.size > 0) await hook.syncAll();
+  if (hook !== undefined && hook.pending.size > 0) await hook.syncAll(unanswered);
 }
 
 /** Runs one call and settles it; its manager writes are served before it settles. */

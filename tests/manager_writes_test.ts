@@ -4,7 +4,7 @@
 // fails is not lost silently.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DictProxy, type ListProxy, Manager, Pool, Process } from "../mod.ts";
+import { type DictProxy, type ListProxy, Manager, Pool, Process, type QueueProxy } from "../mod.ts";
 
 const backends = ["thread", "process"] as const;
 const slow = { timeout: 60_000 };
@@ -40,6 +40,25 @@ for (const backend of backends) {
       await p.join();
       assert.equal(p.exitCode, 0);
       assert.deepEqual(await list.toArray(), items);
+    });
+
+    it("a manager call a Process target did not await still completes before it exits", async () => {
+      await using manager = await Manager.start({ backend });
+      const q = await manager.Queue<number>();
+      const d = await manager.dict<string, number>();
+      const p = new Process({
+        target: (queue: QueueProxy<number>, shared: DictProxy<string, number>) => {
+          void queue.put(7); // no await, as a Python user would write q.put(7)
+          void shared.set("seen", 1);
+        },
+        args: [q, d],
+        backend,
+      });
+      p.start();
+      await p.join();
+      assert.equal(p.exitCode, 0);
+      assert.equal(await q.get({ timeoutMs: 5_000 }), 7);
+      assert.equal(await d.get("seen"), 1);
     });
 
     it("a write that fails in the server fails the task that made it", async () => {
