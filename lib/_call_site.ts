@@ -46,7 +46,7 @@ function callSites(): CallSite[] | undefined {
   try {
     Error.stackTraceLimit = frames;
     E.prepareStackTrace = (_error, sites) => sites;
-    E.captureStackTrace(holder, callerModuleUrl);
+    E.captureStackTrace(holder, callerModuleUrls);
     sites = holder.stack; // formatted on first read, by the prepareStackTrace in force then
   } finally {
     E.prepareStackTrace = prepare;
@@ -70,16 +70,27 @@ function outsideUrl(file: string): string | undefined {
   return url;
 }
 
-/** The URL of the module that called polycore's public API, if the stack tells. */
-export function callerModuleUrl(): string | undefined {
+/** How many distinct modules of the caller's stack are looked at. */
+const modules = 4;
+
+/**
+ * The modules on the stack above polycore's public API, nearest first (at most a few): the one
+ * that called it, then the ones that called that (a helper of the user's may pass on a function
+ * written elsewhere).
+ */
+export function callerModuleUrls(): string[] {
+  const found: string[] = [];
+  const add = (url: string | undefined) => {
+    if (url !== undefined && found.at(-1) !== url && !found.includes(url)) found.push(url);
+  };
   const sites = callSites();
   if (sites) {
     for (const site of sites) {
       const file = site.getFileName?.();
-      const url = file ? outsideUrl(file) : undefined;
-      if (url !== undefined) return url;
+      add(file ? outsideUrl(file) : undefined);
+      if (found.length === modules) break;
     }
-    return undefined;
+    return found;
   }
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = frames;
@@ -87,7 +98,8 @@ export function callerModuleUrl(): string | undefined {
   Error.stackTraceLimit = limit;
   for (const line of stack.split("\n")) {
     const url = frameUrl(line);
-    if (url !== undefined && !url.startsWith(libraryFolder)) return url;
+    if (url !== undefined && !url.startsWith(libraryFolder)) add(url);
+    if (found.length === modules) break;
   }
-  return undefined;
+  return found;
 }

@@ -225,27 +225,51 @@ function writeContext(moduleUrl: URL, extension: string, code: string): string {
   return file.href;
 }
 
+/** A file module polycore can scan and write a context beside, or why not. */
+function usableModule(
+  href: string,
+): { url: URL; extension: string; module: ScannedModule } | string | undefined {
+  const url = new URL(href);
+  const extension = extensionOf(url);
+  if (url.protocol !== "file:" || !extension) return undefined;
+  const module = scannedModule(url);
+  return typeof module === "string" ? module : { url, extension, module };
+}
+
 /**
- * The context a function task needs, written in `moduleHref`: none when it
- * uses none of the module's names (it is then shipped as plain source).
+ * The context a function task needs: from the first of `homes` (the caller's modules, nearest
+ * first) that binds the function's own name, else from the one that binds most of the names it
+ * uses; none when it uses no module names (it is then shipped as plain source).
  */
-export function taskContext(moduleHref: string, source: string, name: string): ContextResult {
-  const moduleUrl = new URL(moduleHref);
-  const extension = extensionOf(moduleUrl);
-  if (moduleUrl.protocol !== "file:" || !extension) return {};
-  const module = scannedModule(moduleUrl);
-  if (typeof module === "string") return { problem: module };
+export function taskContext(homes: readonly string[], source: string, name: string): ContextResult {
   const names = referencedNames(tokenize(source));
-  const binding = name && module.bindings.has(name) ? name : undefined;
-  if (binding) names.add(binding);
-  const needed = neededBindings(module, names);
+  let best: { url: URL; extension: string; module: ScannedModule; score: number } | undefined;
+  let problem: string | undefined;
+  for (const href of homes) {
+    const usable = usableModule(href);
+    if (usable === undefined) continue;
+    if (typeof usable === "string") {
+      problem ??= usable;
+      continue;
+    }
+    const bindsName = name !== "" && usable.module.bindings.has(name);
+    let score = bindsName ? Infinity : 0;
+    if (!bindsName) { for (const n of names) if (usable.module.bindings.has(n)) score++; }
+    if (best === undefined || score > best.score) best = { ...usable, score };
+    if (bindsName) break;
+  }
+  if (best === undefined) return problem ? { problem } : {};
+  const binding = name !== "" && best.module.bindings.has(name) ? name : undefined;
+  const wanted = new Set(names);
+  if (binding) wanted.add(binding);
+  const needed = neededBindings(best.module, wanted);
   if (needed.size === 0) return {};
   try {
-    const url = writeContext(moduleUrl, extension, contextCode(module));
-    const inits = initializerIndices(module, needed);
+    const url = writeContext(best.url, best.extension, contextCode(best.module));
+    const inits = initializerIndices(best.module, needed);
     return { context: binding ? { url, inits, binding } : { url, inits } };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { problem: `cannot write its module context beside ${moduleHref}: ${reason}` };
+    return { problem: `cannot write its module context beside ${best.url.href}: ${reason}` };
   }
 }

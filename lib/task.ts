@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { callerModuleUrl } from "./_call_site.ts";
+import { callerModuleUrls } from "./_call_site.ts";
 import { freeNames } from "./_free_names.ts";
 import { taskContext } from "./_module_context.ts";
 import type { TaskContext } from "./_protocol.ts";
@@ -170,8 +170,8 @@ function functionSpec(
   argName: string,
 ): TaskSpec {
   const source = Function.prototype.toString.call(fn);
-  const home = mayUseItsModule(source) ? callerModuleUrl() : undefined;
-  const id = `${home}\n${source}`;
+  const homes = mayUseItsModule(source) ? callerModuleUrls() : [];
+  const id = `${homes.join(" ")}\n${source}`;
   const known = specsBySource.get(id);
   if (known) return known;
   const label = fn.name || "(anonymous)";
@@ -201,7 +201,7 @@ function functionSpec(
       `is an arrow function that uses 'this' of the scope it was written in, which does not exist in a worker: pass what it needs as an argument: received ${label}`,
     );
   }
-  const found = home ? taskContext(home, source, fn.name) : {};
+  const found = homes.length > 0 ? taskContext(homes, source, fn.name) : {};
   const key = specsBySource.size + 1;
   const spec: TaskSpec = found.context
     ? { label, key, source, context: found.context }

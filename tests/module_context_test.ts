@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import negate, { double as twice, offset } from "./fixtures/context_helpers.ts";
 import { fromTable } from "./fixtures/context_tasks.ts";
+import { mapWith } from "./fixtures/context_wrapper.ts";
 import { runScript } from "./fixtures/run_runtime.ts";
 import { activeChildren, currentProcess, Pool, Process, ProcessPoolExecutor } from "../mod.ts";
 
@@ -103,6 +104,11 @@ for (const backend of backends) {
     it("a function imported from another module runs with that module's own scope", async () => {
       await using pool = new Pool({ processes: 2, backend });
       assert.deepEqual(await pool.map(fromTable, [0, 1, 2]), [11, 21, 31]);
+    });
+
+    it("a function passed on by a helper module of the user's keeps its own module", async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      assert.deepEqual(await mapWith(pool, (n: number) => scaled(n), [1, 2]), [20, 40]);
     });
 
     it("a Process target uses currentProcess() and the module's helpers", async () => {
