@@ -222,5 +222,12 @@ export async function bench(args: readonly string[]): Promise<number> {
   ];
   console.log(lines.join("\n"));
   if (options.json) writeFileSync(options.json, `${JSON.stringify(run, null, 2)}\n`);
+  if (steps.length === 0) {
+    // Nothing measured is a failure, not an empty success (e.g. every runtime was skipped).
+    process.stderr.write(
+      "polycore bench: nothing ran: none of the runtimes asked for is installed (see above)\n",
+    );
+    return 1;
+  }
   return failures.length > 0 ? 1 : 0;
 }

@@ -101,21 +101,26 @@ describe("polycore bench", () => {
     assert.ok(!result.stderr.includes("\x1b["), "no terminal codes when stderr is a pipe");
   });
 
-  it("skips a runtime that is not installed, without failing", slow, async () => {
-    const empty = join(dir, "empty-path");
-    mkdirSync(empty, { recursive: true });
-    const file = join(dir, "skipped.json");
-    const result = await polycore(
-      ["bench", "--suite", "seeds", "--runtimes", "cpython", "--quick", "--json", file],
-      { PATH: empty },
-    );
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /skipping cpython .*python3 or python not found/);
-    assert.match(result.stdout, /\(no rows\)/);
-    const run = JSON.parse(readFileSync(file, "utf8"));
-    assert.equal(run.skipped[0].runtime, "cpython");
-    assert.deepEqual(run.rows, []);
-  });
+  it(
+    "skips a runtime that is not installed, and fails when nothing is left to run",
+    slow,
+    async () => {
+      const empty = join(dir, "empty-path");
+      mkdirSync(empty, { recursive: true });
+      const file = join(dir, "skipped.json");
+      const result = await polycore(
+        ["bench", "--suite", "seeds", "--runtimes", "cpython", "--quick", "--json", file],
+        { PATH: empty },
+      );
+      assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stderr, /skipping cpython .*python3 or python not found/);
+      assert.match(result.stderr, /nothing ran: none of the runtimes asked for is installed/);
+      assert.match(result.stdout, /\(no rows\)/);
+      const run = JSON.parse(readFileSync(file, "utf8"));
+      assert.equal(run.skipped[0].runtime, "cpython");
+      assert.deepEqual(run.rows, []);
+    },
+  );
 
   const bad: [string[], RegExp][] = [
     [["bench", "--runtimes", "nodejs"], /'--runtimes'.*received 'nodejs'/],
