@@ -7,6 +7,7 @@
  */
 import process from "node:process";
 import { fsModule } from "./_builtins.ts";
+import type { Runtime } from "./types.ts";
 
 /** Reads a text file. */
 export function readTextFile(url: URL): string {
@@ -45,3 +46,9 @@ export function processExists(pid: number): boolean {
 export function atExit(handler: () => void): void {
   process.on("exit", handler);
 }
+
+/** The part of every adapter that this module provides, the same on each runtime. */
+export const fileAccess: Pick<
+  Runtime,
+  "readTextFile" | "writeTextFile" | "removeFile" | "listFolder" | "processExists" | "atExit"
+> = { readTextFile, writeTextFile, removeFile, listFolder, processExists, atExit };

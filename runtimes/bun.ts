@@ -20,14 +20,7 @@ import {
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
-import {
-  atExit,
-  listFolder,
-  processExists,
-  readTextFile,
-  removeFile,
-  writeTextFile,
-} from "./_files.ts";
+import { fileAccess } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /** Bun through its `node:worker_threads`. */
@@ -58,11 +51,6 @@ export function createBunRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
-    readTextFile,
-    writeTextFile,
-    removeFile,
-    listFolder,
-    processExists,
-    atExit,
+    ...fileAccess,
   };
 }

@@ -21,14 +21,7 @@ import process from "node:process";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
-import {
-  atExit,
-  listFolder,
-  processExists,
-  readTextFile,
-  removeFile,
-  writeTextFile,
-} from "./_files.ts";
+import { fileAccess } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -76,11 +69,6 @@ export function createDenoRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
-    readTextFile,
-    writeTextFile,
-    removeFile,
-    listFolder,
-    processExists,
-    atExit,
+    ...fileAccess,
   };
 }

@@ -19,14 +19,7 @@ import {
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
-import {
-  atExit,
-  listFolder,
-  processExists,
-  readTextFile,
-  removeFile,
-  writeTextFile,
-} from "./_files.ts";
+import { fileAccess } from "./_files.ts";
 import type { Runtime } from "./types.ts";
 
 /**
@@ -72,11 +65,6 @@ export function createNodeRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
-    readTextFile,
-    writeTextFile,
-    removeFile,
-    listFolder,
-    processExists,
-    atExit,
+    ...fileAccess,
   };
 }
