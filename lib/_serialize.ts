@@ -86,6 +86,33 @@ export function registerHandleType(type: string, revive: (state: unknown) => unk
 
 const marked = new WeakSet<object>();
 
+/** Describes a function found inside a task's arguments; `where` names its place. */
+type FunctionEncoder = (
+  fn: (...args: never[]) => unknown,
+  where: string,
+  homes: readonly string[],
+) => HandleDescriptor;
+let encodeFunction: FunctionEncoder | undefined;
+
+/**
+ * Lets functions inside arguments travel as references the worker can call
+ * (Python pickles a function by reference): `task.ts` registers how, so the
+ * worker side never loads it.
+ */
+export function registerFunctionEncoder(encode: FunctionEncoder): void {
+  encodeFunction = encode;
+}
+
+/** The handle type of a function inside arguments (revived by `_task_runner.ts`). */
+export const functionHandleType = "polycore.function";
+
+function pathText(path: readonly (string | number)[]): string {
+  const [first, ...rest] = path;
+  return `args[${first}]${
+    rest.map((key) => typeof key === "number" ? `[${key}]` : `.${key}`).join("")
+  }`;
+}
+
 /**
  * Marks an `ArrayBuffer` (or a typed array's buffer, or a `MessagePort`) to be
  * moved to the worker instead of copied: zero-copy, and unusable here after
@@ -131,7 +158,13 @@ function scan(
   path: (string | number)[],
   slots: HandleSlot[],
   transfers: Transferable[],
+  homes: readonly string[] = [],
 ): unknown {
+  if (typeof value === "function" && encodeFunction) {
+    const descriptor = encodeFunction(value as () => unknown, pathText(path), homes);
+    slots.push({ path: [...path], descriptor });
+    return null;
+  }
   if (typeof value !== "object" || value === null) return value;
   if (marked.has(value)) {
     transfers.push(ArrayBuffer.isView(value) ? value.buffer as ArrayBuffer : value as Transferable);
@@ -149,9 +182,9 @@ function scan(
     // By index: Object.keys() would make a string per element of a long array.
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      if (typeof item !== "object" || item === null) continue;
+      if ((typeof item !== "object" || item === null) && typeof item !== "function") continue;
       path.push(i);
-      const replaced = scan(item, path, slots, transfers);
+      const replaced = scan(item, path, slots, transfers, homes);
       path.pop();
       if (replaced !== item) ((copy ??= [...value]) as unknown[])[i] = replaced;
     }
@@ -161,7 +194,7 @@ function scan(
     const index = Array.isArray(value) ? Number(key) : key;
     path.push(index);
     const item = (value as Record<string, unknown>)[key];
-    const replaced = scan(item, path, slots, transfers);
+    const replaced = scan(item, path, slots, transfers, homes);
     path.pop();
     if (replaced !== item) {
       copy ??= Array.isArray(value) ? [...value] : { ...value };
@@ -171,15 +204,19 @@ function scan(
   return copy ?? value;
 }
 
-/** Prepares a call's arguments: handles to descriptors, marked values to the transfer list. */
-export function encodeArgs(args: readonly unknown[]): EncodedArgs {
+/**
+ * Prepares a call's arguments: handles to descriptors, marked values to the transfer list.
+ * `homes` are the modules a function inside them may come from when the stack does not say
+ * (the task's own: items of a lazy `imap` are encoded after its caller has returned).
+ */
+export function encodeArgs(args: readonly unknown[], homes: readonly string[] = []): EncodedArgs {
   const slots: HandleSlot[] = [];
   const transfers: Transferable[] = [];
   let encoded: unknown[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (typeof arg !== "object" || arg === null) continue;
-    const replaced = scan(arg, [i], slots, transfers);
+    if ((typeof arg !== "object" || arg === null) && typeof arg !== "function") continue;
+    const replaced = scan(arg, [i], slots, transfers, homes);
     if (replaced !== arg) (encoded ??= [...args])[i] = replaced;
   }
   return {
@@ -205,7 +242,9 @@ export async function decodeArgs(
     }
     let target = args as unknown as Record<string | number, unknown>;
     for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
-    const handle = revive(descriptor.state);
+    const revived = revive(descriptor.state);
+    // A function reference may need its module context loaded first.
+    const handle = descriptor.type === functionHandleType ? await revived : revived;
     if (typeof (handle as Partial<ReleasedAtExit> | null)?.[releaseAtExit] === "function") {
       revivedForExit.push(handle as ReleasedAtExit);
     }

@@ -15,7 +15,7 @@ import {
   type TaskContext,
 } from "./_protocol.ts";
 import { ResultCollector } from "./_packed.ts";
-import { decodeArgs } from "./_serialize.ts";
+import { decodeArgs, functionHandleType, registerHandleType } from "./_serialize.ts";
 import type { TaskDescriptor } from "./task.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -123,6 +123,9 @@ async function importTask(url: string, exportName: string): Promise<AnyFunction>
   imported.set(id, fn as AnyFunction);
   return fn as AnyFunction;
 }
+
+// A function inside a task's arguments arrives as its descriptor: compiled (and cached) here.
+registerHandleType(functionHandleType, (state) => resolveTask(state as TaskDescriptor));
 
 /** The function a descriptor names. */
 export function resolveTask(task: TaskDescriptor): AnyFunction | Promise<AnyFunction> {

@@ -125,7 +125,7 @@ export class ProcessPoolExecutor {
     const call = scheduler.submit({
       spec,
       mode: "apply",
-      args: encodeArgs(args),
+      args: encodeArgs(args, spec.homes),
       items: 1,
       offset: 0,
       resolve: (value) => future.settle({ kind: "fulfilled", value: value as Awaited<R> }),
@@ -170,7 +170,7 @@ export class ProcessPoolExecutor {
           call = scheduler.submit({
             spec,
             mode: "starmap",
-            args: encodeArgs(items),
+            args: encodeArgs(items, spec.homes),
             items: items.length,
             offset,
             resolve: resolve as (value: unknown) => void,

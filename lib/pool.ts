@@ -85,7 +85,7 @@ export class Pool {
         mode,
         args: packed
           ? { args: packed, transfer: [packed.buffer as ArrayBuffer] }
-          : encodeArgs(args as unknown[]),
+          : encodeArgs(args as unknown[], spec.homes),
         items: mode === "apply" ? 1 : args.length,
         offset,
         resolve,

@@ -9,7 +9,7 @@ import { callerModuleUrls } from "./_call_site.ts";
 import { freeNames } from "./_free_names.ts";
 import { taskContext } from "./_module_context.ts";
 import type { TaskContext } from "./_protocol.ts";
-import { describe } from "./_serialize.ts";
+import { describe, functionHandleType, registerFunctionEncoder } from "./_serialize.ts";
 import { tokenize } from "./_tokens.ts";
 
 /** The key under which a module task carries where it lives. */
@@ -125,6 +125,8 @@ export interface TaskSpec {
   readonly context?: TaskContext;
   /** Why a function task has no module context although it was written in a module. */
   readonly problem?: string;
+  /** The caller's modules it was looked up in (for functions inside its arguments). */
+  readonly homes?: readonly string[];
 }
 
 const specs = new WeakMap<object, TaskSpec>();
@@ -150,7 +152,12 @@ function reject(action: string, argName: string, why: string): never {
  * Checks that `value` can run in a worker and describes it. Throws a
  * `TypeError` naming the argument for anything else.
  */
-export function toTaskSpec(value: unknown, action: string, argName: string): TaskSpec {
+export function toTaskSpec(
+  value: unknown,
+  action: string,
+  argName: string,
+  fallbackHomes: readonly string[] = [],
+): TaskSpec {
   if (typeof value !== "function") {
     reject(action, argName, `must be a function or a task reference: received ${describe(value)}`);
   }
@@ -159,7 +166,7 @@ export function toTaskSpec(value: unknown, action: string, argName: string): Tas
   const module = (value as Partial<ModuleTask<() => unknown>>)[taskRefKey];
   const spec = module
     ? { label: module.exportName, module, key: 0, source: "" }
-    : functionSpec(value as (...args: never[]) => unknown, action, argName);
+    : functionSpec(value as (...args: never[]) => unknown, action, argName, fallbackHomes);
   specs.set(value, spec);
   return spec;
 }
@@ -168,9 +175,11 @@ function functionSpec(
   fn: (...args: never[]) => unknown,
   action: string,
   argName: string,
+  fallbackHomes: readonly string[],
 ): TaskSpec {
   const source = Function.prototype.toString.call(fn);
-  const homes = mayUseItsModule(source) ? callerModuleUrls() : [];
+  const onStack = mayUseItsModule(source) ? callerModuleUrls() : [];
+  const homes = onStack.length > 0 ? onStack : fallbackHomes;
   const id = `${homes.join(" ")}\n${source}`;
   const known = specsBySource.get(id);
   if (known) return known;
@@ -203,11 +212,12 @@ function functionSpec(
   }
   const found = homes.length > 0 ? taskContext(homes, source, fn.name) : {};
   const key = specsBySource.size + 1;
+  const base = homes.length > 0 ? { label, key, source, homes } : { label, key, source };
   const spec: TaskSpec = found.context
-    ? { label, key, source, context: found.context }
+    ? { ...base, context: found.context }
     : found.problem
-    ? { label, key, source, problem: found.problem }
-    : { label, key, source };
+    ? { ...base, problem: found.problem }
+    : base;
   specsBySource.set(id, spec);
   return spec;
 }
@@ -224,3 +234,15 @@ export function taskDescriptor(spec: TaskSpec, withSource: boolean): TaskDescrip
     ? { kind: "function", key, name, source, problem }
     : { kind: "function", key, name, source };
 }
+
+/** Where functions inside arguments are revived: the worker's task runner (always loaded). */
+const runnerModule = new URL("./_task_runner.ts", import.meta.url).href;
+
+registerFunctionEncoder((fn, where, homes) => ({
+  module: runnerModule,
+  type: functionHandleType,
+  state: taskDescriptor(
+    toTaskSpec(fn, "send a function inside the arguments", where, homes),
+    true,
+  ),
+}));

@@ -155,10 +155,10 @@ describe("transfer() and cloning arguments", () => {
     });
   });
 
-  it("a function among the arguments makes start() throw a TypeError naming the argument position", () => {
+  it("a value that cannot be cloned among the arguments makes start() throw a TypeError naming the argument position", () => {
     const p = new Process({
-      target: (a: number, b: () => number) => a + b(),
-      args: [1, () => 2],
+      target: (a: number, b: unknown) => [a, b],
+      args: [1, new WeakMap()],
     });
     assert.throws(() => p.start(), (error: unknown) => {
       assert.ok(error instanceof TypeError);
@@ -170,14 +170,26 @@ describe("transfer() and cloning arguments", () => {
     assert.ok(!activeChildren().includes(p as unknown as Process));
   });
 
-  it("a function nested inside an object argument is reported at that argument's position", () => {
+  it("a function nested inside an object argument arrives as a function the worker can call", async () => {
     const p = new Process({
-      target: (_a: number, _b: number, options: { onDone: () => void }) => options,
-      args: [1, 2, { onDone: () => {} }],
+      target: (options: { check: (n: number) => boolean }) => {
+        if (!options.check(2)) throw new Error("the function did not arrive");
+      },
+      args: [{ check: (n: number) => n === 2 }],
+    });
+    p.start();
+    await p.join();
+    assert.equal(p.exitCode, 0, String(p.error));
+  });
+
+  it("a bound function inside an argument is refused with a TypeError naming its place", () => {
+    const p = new Process({
+      target: (_a: number, options: { onDone: () => void }) => options,
+      args: [1, { onDone: (() => {}).bind(null) }],
     });
     assert.throws(() => p.start(), {
       name: "TypeError",
-      message: /as argument 2 of task 'target' cannot be cloned/,
+      message: /'args\[1\]\.onDone' is a built-in or bound function/,
     });
   });
 

@@ -794,7 +794,7 @@ for (const backend of backends) {
       const describeArg = (value: unknown) => typeof value;
       const calls = [
         pool.apply(describeArg, [1]),
-        pool.apply(describeArg, [() => "a function"]),
+        pool.apply(describeArg, [new WeakMap()]),
         pool.apply(describeArg, ["text"]),
       ];
       const [first, bad, last] = await Promise.allSettled(calls);

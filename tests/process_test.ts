@@ -305,10 +305,10 @@ for (const backend of backends) {
     });
 
     it(
-      "a function among the arguments makes start() throw a TypeError naming its position",
+      "a value that cannot be cloned among the arguments makes start() throw a TypeError naming its position",
       slow,
       async () => {
-        const p = make({ target: (a: number, b: () => number) => a + b(), args: [1, () => 2] });
+        const p = make({ target: (a: number, b: unknown) => [a, b], args: [1, new WeakMap()] });
         assert.throws(() => p.start(), (error: unknown) => {
           assert.ok(error instanceof TypeError);
           assert.match(
