@@ -11,19 +11,20 @@
  * once, and see each other through the atomic `USED` and `COUNT`. Growing
  * moves the wrapped part of the ring, so a producer grows holding both mutexes
  * (producers' first). Consumers sleep on `COUNT` (while 0), producers on
- * `USED`; each side counts its sleepers, so the other notifies only when one
- * sleeps, and a consumer that gives up after a wake-up passes it on. A message
- * larger than `maxBytes` is streamed: its producer writes pieces as its
- * consumer frees room, each keeping its mutex to the end of the message.
+ * `USED`, after a spin (`_spinner.ts`); each side counts its sleepers, so the
+ * other notifies only when one sleeps, and a consumer that gives up after a
+ * wake-up passes it on. A message larger than `maxBytes` is streamed: its
+ * producer writes pieces as its consumer frees room, each keeping its mutex to
+ * the end of the message.
  *
  * @module
  */
 import type { Steps } from "./_atomics.ts";
 import { lockSteps } from "./_mutex.ts";
+import { Spinner } from "./_spinner.ts";
 import {
   align,
   CAPACITY,
-  changedSoon,
   CONSUMER_LOCK,
   copy,
   COUNT,
@@ -72,6 +73,8 @@ export class Ring {
   #cap = 0;
   #bytes: Uint8Array = new Uint8Array(0);
   #words: Uint32Array = new Uint32Array(0);
+  /** How this thread spins before it sleeps on the ring (for an item or for room). */
+  readonly #spinner = new Spinner();
 
   /** A new, empty ring holding at most `maxsize` messages (0: any number) and `maxBytes` bytes. */
   static create(options: { maxsize: number; maxBytes: number }): Ring {
@@ -178,7 +181,7 @@ export class Ring {
         if (need > cap && cap - used >= 4) return yield* this.#writeInPieces(message, cap);
       }
       if (now(deadline) >= deadline) return "full";
-      if (changedSoon(h, USED, used)) continue;
+      if (this.#spinner.changedSoon(h, USED, used)) continue;
       Atomics.add(h, SPACE_WAITERS, 1);
       yield { cells: h, index: USED, value: used, deadline };
       Atomics.sub(h, SPACE_WAITERS, 1);
@@ -328,7 +331,7 @@ export class Ring {
       const count = Atomics.load(h, COUNT);
       if ((count & MASK) > 0) return true;
       if (count < 0 || now(deadline) >= deadline) return false;
-      if (changedSoon(h, COUNT, 0)) continue;
+      if (this.#spinner.changedSoon(h, COUNT, 0)) continue;
       Atomics.add(h, ITEM_WAITERS, 1);
       yield { cells: h, index: COUNT, value: 0, deadline };
       Atomics.sub(h, ITEM_WAITERS, 1);

@@ -48,37 +48,6 @@ export const initialBytes: number = 1 << 16;
 /** The largest data buffer: cells are Int32, and bit 31 is a flag. */
 export const maxRingBytes: number = 1 << 30;
 
-const pause: () => void = typeof (Atomics as { pause?: () => void }).pause === "function"
-  ? (Atomics as unknown as { pause: () => void }).pause
-  : () => {};
-/**
- * How long a wait checks its condition before it sleeps, in ms. Waking a sleeper costs a few
- * µs on a busy machine, but up to ~60 µs when its core has gone idle (a VM's idle vCPU): most
- * waits between busy workers end within this spin, and it costs a waiter that sleeps anyway
- * little next to its wait.
- */
-const spinMs = 0.02;
-
-/**
- * Whether `cells[index]` stopped being `value` within a short spin (see `spinMs`).
- *
- * @example
- * ```ts
- * import { changedSoon } from "./_ring_header.ts";
- * const cells = new Int32Array(new SharedArrayBuffer(4));
- * console.log(changedSoon(cells, 0, 0)); // false
- * ```
- */
-export function changedSoon(cells: Int32Array, index: number, value: number): boolean {
-  if (Atomics.load(cells, index) !== value) return true;
-  const until = performance.now() + spinMs;
-  for (let spin = 1;; spin++) {
-    pause();
-    if (Atomics.load(cells, index) !== value) return true;
-    if ((spin & 15) === 0 && performance.now() > until) return false;
-  }
-}
-
 /** The shared memory of a ring, as sent to workers. */
 export interface RingState {
   readonly header: Int32Array;
