@@ -57,6 +57,11 @@ export class Scheduler {
   }
 
   /** Whether new work is accepted; the reason when it is not. */
+  /** Python's pool state: RUN, CLOSE or TERMINATE (a broken pool counts as terminated). */
+  get stateName(): "RUN" | "CLOSE" | "TERMINATE" {
+    return this.#state === "running" ? "RUN" : this.#state === "closed" ? "CLOSE" : "TERMINATE";
+  }
+
   get refusal(): string | undefined {
     if (this.#state === "running") return undefined;
     return this.#state === "broken" ? "its initializer failed" : `it is ${this.#state}`;

@@ -9,6 +9,7 @@ import type { CallMode } from "./_protocol.ts";
 import type { PoolStats } from "./_pool_stats.ts";
 import { type CallInit, Scheduler } from "./_scheduler.ts";
 import { copyResults, packNumbers } from "./_packed.ts";
+import { definePythonRepr } from "./_repr.ts";
 import { encodeArgs } from "./_serialize.ts";
 import { checkArray, checkPositiveInteger } from "./_validate.ts";
 import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
@@ -390,3 +391,8 @@ export class Pool {
     return this.terminate();
   }
 }
+
+definePythonRepr(
+  Pool,
+  (pool) => `<Pool state=${pool[schedulerOf].stateName} pool_size=${pool.processes}>`,
+);

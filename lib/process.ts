@@ -17,6 +17,7 @@ import {
   checkTimeout,
   invalid,
 } from "./_validate.ts";
+import { definePythonRepr } from "./_repr.ts";
 import { ProcessError, WorkerExitedError } from "./errors.ts";
 import { bootData, checkHandlesFor, exitCodeOf, looksOutOfMemory, spawnWorker } from "./_spawn.ts";
 import { type Task, taskDescriptor, type TaskSpec, toTaskSpec } from "./task.ts";
@@ -309,3 +310,13 @@ export class Process<A extends unknown[] = unknown[]> {
 export function activeChildren(): Process<unknown[]>[] {
   return [...children] as unknown as Process<unknown[]>[];
 }
+
+definePythonRepr(Process, (p) => {
+  const status = p.exitCode !== null
+    ? `stopped exitcode=${p.exitCode}`
+    : p.pid !== null
+    ? "started"
+    : "initial";
+  const pid = p.pid !== null ? ` pid=${p.pid}` : "";
+  return `<Process name='${p.name}'${pid} ${status}${p.daemon ? " daemon" : ""}>`;
+});
