@@ -34,6 +34,12 @@ export interface TaskContext {
  */
 export const managerSyncKey: unique symbol = Symbol.for("polycore.managerSync");
 
+/**
+ * How many module-task modules this worker is importing right now: a worker started then is
+ * a module's top level starting workers again as it is imported (see `_spawn.ts`).
+ */
+export const importingTasksKey: unique symbol = Symbol.for("polycore.importingTasks");
+
 /** The tag of `workerData` that marks a polycore worker. */
 export const bootTag = "polycore/boot@1";
 

@@ -5,7 +5,14 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
-import { type BootData, bootTag, type Invocation, type WorkerRole } from "./_protocol.ts";
+import {
+  type BootData,
+  bootTag,
+  importingTasksKey,
+  type Invocation,
+  type WorkerRole,
+} from "./_protocol.ts";
+import { ProcessError } from "./errors.ts";
 import { currentProcess } from "./current_process.ts";
 import type { HandleSlot } from "./_serialize.ts";
 import type { Backend } from "./_validate.ts";
@@ -30,6 +37,23 @@ export function bootData(
   };
 }
 
+/**
+ * Python's guard against a main module that starts processes again when a child imports it
+ * (`if __name__ == "__main__":`): a worker may not start workers while it imports a task's
+ * module — that module's top level is starting them, and every new worker would do the same.
+ */
+function refuseWhileImportingTasks(): void {
+  const importing = (globalThis as { [importingTasksKey]?: number })[importingTasksKey] ?? 0;
+  if (importing === 0) return;
+  throw new ProcessError(
+    "Cannot start a worker while this worker is importing a task's module: that module's top " +
+      "level starts workers, and each new worker would import it and start more. Pass the " +
+      "function itself instead of fromModule() (its module's top level then never runs in a " +
+      'worker), or guard the top level with `if (currentProcess().name === "MainProcess")`, ' +
+      'Python\'s `if __name__ == "__main__":`',
+  );
+}
+
 /** Starts a worker running polycore's entry on `backend`; `transfer` moves with a thread's boot data. */
 export function spawnWorker(
   backend: Backend,
@@ -37,6 +61,7 @@ export function spawnWorker(
   maxHeapMb?: number,
   transfer?: readonly Transferable[],
 ): WorkerChannel {
+  refuseWhileImportingTasks();
   const options = {
     name: boot.name,
     data: boot,

@@ -9,6 +9,7 @@ import {
   type Call,
   contextEvalName,
   contextInitName,
+  importingTasksKey,
   type Invocation,
   managerSyncKey,
   type Outcome,
@@ -113,7 +114,14 @@ async function importTask(url: string, exportName: string): Promise<AnyFunction>
   const id = `${url}#${exportName}`;
   const known = imported.get(id);
   if (known) return known;
-  const module = await import(url) as Record<string, unknown>;
+  const importing = globalThis as { [importingTasksKey]?: number };
+  importing[importingTasksKey] = (importing[importingTasksKey] ?? 0) + 1;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url) as Record<string, unknown>;
+  } finally {
+    importing[importingTasksKey]!--;
+  }
   const fn = module[exportName];
   if (typeof fn !== "function") {
     throw new TypeError(

@@ -185,6 +185,19 @@ describe("a program's top level runs once, in the main program only", slow, () =
     });
   }
 
+  for (const backend of backends) {
+    it(`a main module that runs its own export unguarded fails clearly, no recursion (${backend} backend)`, async () => {
+      const run = await runScript(new URL("unguarded_module_task.ts", fixtures), [backend]);
+      assert.equal(run.code, 0, run.stderr);
+      const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+      assert.equal(result.exitCode, 1);
+      assert.match(
+        result.error,
+        /Cannot start a worker while this worker is importing a task's module/,
+      );
+    });
+  }
+
   it("a context left by a program that was killed is removed by the next one", async () => {
     const dead = spawnSync(process.execPath, ["--version"]).pid;
     const stale = new URL(`.top_level_pool.ts.polycore-${dead}-00000000.mts`, fixtures);
