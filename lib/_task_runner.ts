@@ -36,6 +36,8 @@ interface LoadedContext {
 }
 
 const compiled = new Map<number, Compiled>();
+/** Function tasks being compiled in their module context, by key. */
+const compiling = new Map<number, Promise<AnyFunction>>();
 const imported = new Map<string, AnyFunction>();
 const contexts = new Map<string, Promise<LoadedContext>>();
 
@@ -140,11 +142,17 @@ export function resolveTask(task: TaskDescriptor): AnyFunction | Promise<AnyFunc
   if (task.kind === "module") return importTask(task.url, task.exportName);
   const known = compiled.get(task.key);
   if (known) return known.fn;
+  // Compiling in a module context is async: later calls of the same batch (sent without the
+  // source) wait for it, and see its error if it failed.
+  const pending = compiling.get(task.key);
+  if (pending) return pending;
   if (task.source === undefined) {
     throw new Error(`polycore internal error: task ${task.key} arrived without its source`);
   }
-  if (task.context) return compileInContext(task, task.source, task.context);
-  return compile(task, task.source);
+  if (!task.context) return compile(task, task.source);
+  const compiledInContext = compileInContext(task, task.source, task.context);
+  compiling.set(task.key, compiledInContext);
+  return compiledInContext;
 }
 
 const undefinedVariable = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$/;
