@@ -33,7 +33,6 @@
  * @module
  */
 import process from "node:process";
-import { Worker } from "node:worker_threads";
 import {
   Barrier,
   type Connection,
@@ -45,12 +44,11 @@ import {
   Pool,
   Process,
   Queue,
-  runtime,
   Value,
 } from "../mod.ts";
+import { rawStart, roundTrips, type Running } from "./_seeds_baselines.ts";
 import {
   type Backend,
-  type BenchRatio,
   type BenchRow,
   type BenchTask,
   measureSuite,
@@ -109,19 +107,8 @@ function cpuIntensive(n: number): number {
 }
 const tiny = (x: number) => x + 1;
 const double = (x: number) => x * 2;
-const add = (a: number, b: number) => a + b;
 /** JavaScript runs cpu_intensive ~50× faster than CPython: this n gives CPython's 10**6 weight. */
 const bigNumbers = [3e7, 3e7, 3e7, 3e7];
-const trips = 200;
-
-/** A benchmark that holds workers: its task, and how to stop them. */
-interface Running {
-  readonly tasks: BenchTask[];
-  readonly ratios?: BenchRatio[];
-  /** Rows computed after the run, in place of the row of `tasks[0]`. */
-  readonly rows?: () => BenchRow[];
-  stop(): Promise<void>;
-}
 
 function poolStart(backend: Backend): Running {
   return {
@@ -139,85 +126,19 @@ function poolStart(backend: Backend): Running {
   };
 }
 
-/** Two raw `node:worker_threads` workers: started, one message each, terminated (threads). */
-function rawStart(): Running {
-  const readyUrl = new URL("./fixtures/ready_worker.mjs", import.meta.url);
-  return {
-    tasks: [{
-      name: names.rawStart,
-      fn: async () => {
-        const workers = [0, 1].map(() => new Worker(readyUrl));
-        await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
-        await Promise.all(workers.map((w) => w.terminate()));
-        return workers.length;
-      },
-    }],
-    ratios: [{ name: names.startRatio, numerator: names.start, denominator: names.rawStart }],
-    stop: async () => {},
+/** Checks `cpu_intensive` over `inputs` against the sums computed here once. */
+function sumsChecker(inputs: readonly number[]): (results: number[]) => number[] {
+  const expected = inputs.map(cpuIntensive);
+  return (results) => {
+    if (results.some((r, i) => r !== expected[i])) throw new Error(`wrong sums ${results}`);
+    return results;
   };
 }
-
-/** Sequential round trips on a running Pool(2), next to piscina's on Node (threads). */
-async function roundTrips(): Promise<Running> {
-  const pool = new Pool(2);
-  await pool.apply(add, [1, 2]);
-  const tasks: BenchTask[] = [{
-    name: names.apply,
-    unit: "µs",
-    opsPerSample: trips,
-    fn: async () => {
-      let total = 0;
-      for (let i = 0; i < trips; i++) total += await pool.apply(add, [i, 1]);
-      return total;
-    },
-  }];
-  const ratios: BenchRatio[] = [];
-  let peer: { destroy(): Promise<void> } | undefined;
-  if (runtime.name === "node") {
-    const { Piscina } = await import("piscina");
-    const piscina = new Piscina({
-      filename: new URL("./fixtures/add_worker.mjs", import.meta.url).href,
-      minThreads: 2,
-      maxThreads: 2,
-    });
-    await piscina.run({ a: 1, b: 2 });
-    peer = piscina;
-    tasks.push({
-      name: names.piscina,
-      unit: "µs",
-      opsPerSample: trips,
-      fn: async () => {
-        let total = 0;
-        for (let i = 0; i < trips; i++) total += await piscina.run({ a: i, b: 1 });
-        return total;
-      },
-    });
-    ratios.push({ name: names.applyRatio, numerator: names.apply, denominator: names.piscina });
-  }
-  return {
-    tasks,
-    ratios,
-    stop: async () => {
-      await pool.terminate();
-      await peer?.destroy();
-    },
-  };
-}
-
-const expectedCpu = numbers.map(cpuIntensive);
-const checkCpu = (results: number[]) => {
-  if (results.some((r, i) => r !== expectedCpu[i])) throw new Error(`wrong sums ${results}`);
-  return results;
-};
+const checkCpu = sumsChecker(numbers);
+const checkBig = sumsChecker(bigNumbers);
 const sequential: BenchTask = {
   name: names.sequential,
   fn: () => checkCpu(numbers.map(cpuIntensive)),
-};
-
-const expectedBig = bigNumbers.map(cpuIntensive);
-const checkBig = (results: number[]) => {
-  if (results.some((r, i) => r !== expectedBig[i])) throw new Error(`wrong sums ${results}`);
-  return results;
 };
 const bigSequential: BenchTask = {
   name: names.bigSequential,
@@ -446,7 +367,7 @@ try {
     managers.push(manager);
     running.push(poolStart(backend), await pools(backend));
     if (backend === "thread") {
-      running.push(rawStart(), await roundTrips(), lockedCounter(), queueThroughput());
+      running.push(rawStart(names), await roundTrips(names), lockedCounter(), queueThroughput());
     }
     running.push(
       await pipePingPong(backend, backend === "process" ? manager : undefined),

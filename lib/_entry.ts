@@ -20,7 +20,7 @@ import {
   type ToWorker,
 } from "./_protocol.ts";
 import { isPackedResult } from "./_packed.ts";
-import { encodeArgs, releaseRevivedHandles } from "./_serialize.ts";
+import { releaseRevivedHandles, transfersOf } from "./_serialize.ts";
 import { invoke, runCall, syncManagerWrites } from "./_task_runner.ts";
 
 const thread = runtime.workerContext();
@@ -40,11 +40,7 @@ function post(message: FromWorker): void {
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
 function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
   const transfers = outcomes.flatMap((o) =>
-    !o.ok
-      ? []
-      : isPackedResult(o.value)
-      ? [o.value.buffer as ArrayBuffer]
-      : encodeArgs([o.value]).transfer
+    !o.ok ? [] : isPackedResult(o.value) ? [o.value.buffer as ArrayBuffer] : transfersOf(o.value)
   );
   try {
     parent!.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
@@ -117,7 +113,9 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   const outcomes = calls.length === 1
     ? [await runCall(calls[0])]
     : await Promise.all(calls.map(runCall));
-  // Alone in the worker, a batch also waits for manager calls its tasks did not await.
+  // Alone in the worker, a batch also waits for manager calls its tasks did not await. Their
+  // failures are reported elsewhere: a write's by its task's own sync (runCall), an unawaited
+  // call's as the worker's unhandled rejection; so the result goes out regardless.
   if (running === 1) await syncManagerWrites(true).catch(() => {});
   postSettled(outcomes, performance.now() - start);
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Token, tokenize } from "./_tokens.ts";
+import { referenceIndices, type Token, tokenize } from "./_tokens.ts";
 
 const keywords = new Set(
   ("arguments async await break case catch class const continue debugger default delete do " +
@@ -79,13 +79,10 @@ export function freeNames(source: string): Set<string> {
   const tokens = tokenize(source);
   const bound = boundNames(tokens);
   const free = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.kind !== "id") continue;
-    const before = tokens[i - 1];
-    if (before?.kind === "punct" && (before.text === "." || before.text === "?.")) continue;
-    if (tokens[i + 1]?.text === ":" && (before?.text === "{" || before?.text === ",")) continue;
-    const name = token.text;
+  for (const i of referenceIndices(tokens)) {
+    const before = tokens[i - 1]?.text;
+    if (tokens[i + 1]?.text === ":" && (before === "{" || before === ",")) continue; // a key
+    const name = tokens[i].text;
     if (!bound.has(name) && !keywords.has(name) && !isStandardGlobal(name)) free.add(name);
   }
   return free;

@@ -42,6 +42,7 @@ const extensions: Record<string, string> = {
   ".mjs": ".mjs",
 };
 const scanned = new Map<string, ScannedModule | string>();
+/** The context file written for each module (by the module's URL), removed at exit. */
 const written = new Map<string, string>();
 let cleanupRegistered = false;
 
@@ -182,7 +183,7 @@ function hash(text: string): string {
 }
 
 function removeWritten(): void {
-  for (const href of written.keys()) {
+  for (const href of written.values()) {
     try {
       runtime.removeFile(new URL(href));
     } catch {
@@ -210,14 +211,16 @@ function removeStale(moduleUrl: URL, base: string): void {
   }
 }
 
-/** Writes the context beside the module (once per content) and returns its URL. */
-function writeContext(moduleUrl: URL, extension: string, code: string): string {
+/** Writes the module's context beside it (once per program) and returns its URL. */
+function writeContext(moduleUrl: URL, extension: string, module: ScannedModule): string {
+  const known = written.get(moduleUrl.href);
+  if (known !== undefined) return known;
+  const code = contextCode(module);
   const base = moduleUrl.pathname.slice(moduleUrl.pathname.lastIndexOf("/") + 1);
   const file = new URL(`.${base}.polycore-${runtime.pid}-${hash(code)}${extension}`, moduleUrl);
-  if (written.get(file.href) === code) return file.href;
   removeStale(moduleUrl, base);
   runtime.writeTextFile(file, code);
-  written.set(file.href, code);
+  written.set(moduleUrl.href, file.href);
   if (!cleanupRegistered) {
     cleanupRegistered = true;
     runtime.atExit(removeWritten);
@@ -265,7 +268,7 @@ export function taskContext(homes: readonly string[], source: string, name: stri
   const needed = neededBindings(best.module, wanted);
   if (needed.size === 0) return {};
   try {
-    const url = writeContext(best.url, best.extension, contextCode(best.module));
+    const url = writeContext(best.url, best.extension, best.module);
     const inits = initializerIndices(best.module, needed);
     return { context: binding ? { url, inits, binding } : { url, inits } };
   } catch (error) {

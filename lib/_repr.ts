@@ -1,12 +1,11 @@
 /**
  * Python-like representations, `<Process name='Process-1' pid=42 started>`, for `String(x)`,
- * template strings and the runtimes' `console.log` / `inspect` (Node and Bun read
- * `nodejs.util.inspect.custom`, Deno `Deno.customInspect`).
+ * template strings and the runtime's `console.log` / `inspect` (under the runtime's
+ * `inspectKeys`).
  *
  * @module
  */
-
-const inspectKeys = [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")];
+import { runtime } from "../runtimes/mod.ts";
 
 /** Gives instances of `type` the representation `repr` for every way of printing them. */
 export function definePythonRepr<T extends object>(
@@ -21,5 +20,5 @@ export function definePythonRepr<T extends object>(
     configurable: true,
   };
   Object.defineProperty(type.prototype, "toString", print);
-  for (const key of inspectKeys) Object.defineProperty(type.prototype, key, print);
+  for (const key of runtime.inspectKeys) Object.defineProperty(type.prototype, key, print);
 }

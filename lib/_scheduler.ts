@@ -15,7 +15,8 @@ import {
   workerExitedError,
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
-import { isExclusive, type PoolCall } from "./_pool_call.ts";
+import { takeBatch } from "./_batching.ts";
+import type { PoolCall } from "./_pool_call.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "./_protocol.ts";
 import { PoolAccounting, type PoolStats } from "./_pool_stats.ts";
@@ -56,12 +57,12 @@ export class Scheduler {
     for (let i = 0; i < options.workers; i++) this.#spawn();
   }
 
-  /** Whether new work is accepted; the reason when it is not. */
   /** Python's pool state: RUN, CLOSE or TERMINATE (a broken pool counts as terminated). */
   get stateName(): "RUN" | "CLOSE" | "TERMINATE" {
     return this.#state === "running" ? "RUN" : this.#state === "closed" ? "CLOSE" : "TERMINATE";
   }
 
+  /** Whether new work is accepted; the reason when it is not. */
   get refusal(): string | undefined {
     if (this.#state === "running") return undefined;
     return this.#state === "broken" ? "its initializer failed" : `it is ${this.#state}`;
@@ -151,7 +152,12 @@ export class Scheduler {
         if (!head) return this.#maybeShutdown();
         if (worker.batches >= maxBatches) continue;
         if (maxBatches > 1 && !this.#estimates.mayPrefetch(head)) continue;
-        const batch = this.#takeBatch(worker, this.#estimates.budget(head), ready.length);
+        const batch = takeBatch(this.#queue, worker, {
+          budget: this.#estimates.budget(head),
+          fairShare: Math.ceil(this.#queued / ready.length),
+          maxTasksPerChild: this.#options.maxTasksPerChild,
+          skipDone: () => this.#skipDone(),
+        });
         if (batch.length > 0) this.#dispatch(worker, batch);
       }
     }
@@ -168,29 +174,6 @@ export class Scheduler {
     }
   }
 
-  #takeBatch(worker: PoolWorker, budget: number, readyWorkers: number): PoolCall[] {
-    const max = this.#options.maxTasksPerChild;
-    // A call that may be stopped (timeout, signal) runs alone: stopping its worker stops only it.
-    for (const held of worker.inFlight.values()) if (isExclusive(held)) return [];
-    const quota = max === undefined ? Infinity : max - worker.completed - worker.inFlight.size;
-    const fairShare = Math.ceil(this.#queued / readyWorkers);
-    const batch: PoolCall[] = [];
-    let items = 0;
-    while (batch.length < quota) {
-      this.#skipDone();
-      const call = this.#queue.peek();
-      if (!call) break;
-      if (isExclusive(call)) {
-        if (batch.length === 0 && worker.inFlight.size === 0) batch.push(this.#queue.shift()!);
-        break;
-      }
-      if (batch.length > 0 && (items + call.items > budget || batch.length >= fairShare)) break;
-      batch.push(this.#queue.shift()!);
-      items += call.items;
-    }
-    return batch;
-  }
-
   #dispatch(worker: PoolWorker, batch: PoolCall[]): void {
     const now = performance.now();
     for (const call of batch) {
@@ -202,10 +185,13 @@ export class Scheduler {
       }
     }
     for (const { call, error } of worker.send(batch)) this.#settle(call, false, error);
-    if (this.#queued === 0 && !this.#joining) {
-      // The queue ran dry: workers that got none of it must not keep the program alive.
-      for (const other of this.#workers) if (other.inFlight.size === 0) other.keepAlive(false);
-    }
+    this.#releaseIdle(); // workers that got none of the queue must not wait for it
+  }
+
+  /** Once nothing is queued (and no join waits), idle workers stop keeping the program alive. */
+  #releaseIdle(): void {
+    if (this.#queued > 0 || this.#joining) return;
+    for (const worker of this.#workers) if (worker.inFlight.size === 0) worker.keepAlive(false);
   }
 
   #timeOut(call: PoolCall, worker: PoolWorker): void {
@@ -237,10 +223,7 @@ export class Scheduler {
   #settle(call: PoolCall, ok: boolean, value: unknown, counted = true): void {
     if (call.done) return;
     call.done = true;
-    if (call.dispatchedAt === 0 && --this.#queued === 0 && !this.#joining) {
-      // Nothing left to wait for: idle workers must not keep the program alive.
-      for (const worker of this.#workers) if (worker.inFlight.size === 0) worker.keepAlive(false);
-    }
+    if (call.dispatchedAt === 0 && --this.#queued === 0) this.#releaseIdle();
     clearTimeout(call.timer);
     if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
     if (ok) {
@@ -304,9 +287,7 @@ export class Scheduler {
       worker.shutdown();
     }
     this.#flush();
-    if (worker.inFlight.size === 0 && this.#queued === 0 && !this.#joining) {
-      worker.keepAlive(false);
-    }
+    this.#releaseIdle();
   }
 
   #onInitFailed(worker: PoolWorker, error: Thrown): void {

@@ -158,9 +158,9 @@ function scan(
   path: (string | number)[],
   slots: HandleSlot[],
   transfers: Transferable[],
-  homes: readonly string[] = [],
+  homes: readonly string[] | null = [],
 ): unknown {
-  if (typeof value === "function" && encodeFunction) {
+  if (typeof value === "function" && encodeFunction && homes !== null) {
     const descriptor = encodeFunction(value as () => unknown, pathText(path), homes);
     slots.push({ path: [...path], descriptor });
     return null;
@@ -202,6 +202,16 @@ function scan(
     }
   }
   return copy ?? value;
+}
+
+/**
+ * What a result moves instead of copying (values marked with `transfer()`, handles' ports).
+ * Functions in it are not sent as references: a result goes back as data.
+ */
+export function transfersOf(value: unknown): Transferable[] {
+  const transfers: Transferable[] = [];
+  scan(value, [0], [], transfers, null);
+  return transfers;
 }
 
 /**

@@ -143,19 +143,23 @@ export function tokenize(source: string): Token[] {
   return tokens;
 }
 
+/** The indices of the identifiers in `tokens` that are not property names (after `.` or `?.`). */
+export function* referenceIndices(tokens: readonly Token[]): Generator<number> {
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind !== "id") continue;
+    const before = tokens[i - 1];
+    if (before?.kind === "punct" && (before.text === "." || before.text === "?.")) continue;
+    yield i;
+  }
+}
+
 /**
- * The names `tokens` may refer to: identifiers that are not property names
- * (after `.` or `?.`). An over-approximation (locals and object keys count
- * too), which is safe for finding what a function might need.
+ * The names `tokens` may refer to: identifiers that are not property names.
+ * An over-approximation (locals and object keys count too), which is safe for
+ * finding what a function might need.
  */
 export function referencedNames(tokens: readonly Token[]): Set<string> {
   const names = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.kind !== "id") continue;
-    const before = tokens[i - 1];
-    if (before?.kind === "punct" && (before.text === "." || before.text === "?.")) continue;
-    names.add(token.text);
-  }
+  for (const i of referenceIndices(tokens)) names.add(tokens[i].text);
   return names;
 }

@@ -36,6 +36,7 @@ export function createBunRuntime(): Runtime {
     // Bun has no heap limit flag: the child's watchdog aborts it when its memory grows past it.
     canLimitProcessMemory: true,
     ringsIdleThreads: false,
+    inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),

@@ -51,6 +51,7 @@ export function createDenoRuntime(): Runtime {
     canLimitThreadMemory: false,
     canLimitProcessMemory: true,
     ringsIdleThreads: false,
+    inspectKeys: [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>

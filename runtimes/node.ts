@@ -44,6 +44,7 @@ export function createNodeRuntime(): Runtime {
     canLimitThreadMemory: true,
     canLimitProcessMemory: true,
     ringsIdleThreads: true,
+    inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, {

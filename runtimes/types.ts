@@ -114,6 +114,8 @@ export interface Runtime {
    * Node; no faster on Deno and Bun, which keep the plain message path.
    */
   readonly ringsIdleThreads: boolean;
+  /** The symbols under which this runtime's `console.log` and `inspect` find an object's own printout. */
+  readonly inspectKeys: readonly symbol[];
   /** Number of CPUs available to this program. */
   cpuCount(): number;
   /** Starts a worker thread running the module at `entry`. */
