@@ -107,7 +107,17 @@ export {
   QueueEmptyError,
   QueueFullError,
   RemoteError,
+  TaskDeliveryError,
   TimeoutError,
   WorkerExitedError,
   type WorkerExitInfo,
 } from "./lib/errors.ts";
+// Beyond one machine: a Pool's workers on other hosts, over NATS JetStream (optional peers).
+export type { NatsPoolOptions } from "./lib/nats/pool_options.ts";
+export type { NatsConnectOptions } from "./lib/nats/_broker.ts";
+export {
+  serveWorkers,
+  type ServeWorkersOptions,
+  type WorkerHost,
+  type WorkerHostStats,
+} from "./lib/nats/serve_workers.ts";

@@ -14,6 +14,8 @@ export const usage = `Usage:
   polycore bench [suite ...] [options]   run benchmark suites under node, deno, bun (and CPython)
   polycore report <run.json> [--readme README.md]
                                          render a run's tables as markdown (or into a README)
+  polycore worker --servers URL [options]
+                                         join a NATS pool as a worker host until SIGTERM
   polycore help                          this text
 
 bench options:
@@ -23,6 +25,13 @@ bench options:
   --json file          write every row, the machine and the runtimes' versions to a file
   --quick              fewer, shorter rounds
   --verbose            show each suite's own output
+
+worker options:
+  --servers list       the NATS server(s), e.g. nats://127.0.0.1:4222 (required)
+  --pool name          the pool to serve (default: default)
+  --processes n        local workers (default: the number of CPUs)
+  --backend b          thread or process (default: thread)
+  --quiet              print nothing
 
 report options:
   --readme file        replace the text between <!-- bench:start --> and <!-- bench:end -->

@@ -6,6 +6,8 @@
  *   [--backends thread,process] [--json out.json] [--quick] [--verbose]`: runs the benchmark
  *   suites under each installed runtime and prints one comparison table (./bench.ts).
  * - `polycore report <run.json> [--readme README.md]`: renders a run as markdown (./report.ts).
+ * - `polycore worker --servers nats://host:4222 [--pool NAME] [--processes N]
+ *   [--backend thread|process]`: joins a NATS pool as a worker host (./worker.ts).
  *
  * Runs on Node (`node cli/polycore.ts`), Deno (`deno run -A cli/polycore.ts`) and Bun
  * (`bun cli/polycore.ts`); from the npm package, `npx polycore` (dist/cli.js). Exit codes: 0 done,
@@ -16,6 +18,7 @@
 import process from "node:process";
 import { bench } from "./bench.ts";
 import { report } from "./report.ts";
+import { worker } from "./worker.ts";
 import { usage, UsageError } from "./_usage.ts";
 
 async function main(args: readonly string[]): Promise<number> {
@@ -25,6 +28,8 @@ async function main(args: readonly string[]): Promise<number> {
       return await bench(rest);
     case "report":
       return report(rest);
+    case "worker":
+      return await worker(rest);
     case "help":
     case "--help":
     case "-h":
@@ -34,7 +39,7 @@ async function main(args: readonly string[]): Promise<number> {
       throw new UsageError("Cannot run as no command was given: received none");
     default:
       throw new UsageError(
-        `Cannot run as the command must be bench, report or help: received '${command}'`,
+        `Cannot run as the command must be bench, report, worker or help: received '${command}'`,
       );
   }
 }

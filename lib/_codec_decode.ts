@@ -159,6 +159,10 @@ export function bytesOf(message: Uint8Array): Uint8Array {
  * ```
  */
 export function decode(bytes: Uint8Array): unknown {
+  // A Node Buffer's slice() is a view, not a copy: read through a plain Uint8Array.
+  if (Object.getPrototypeOf(bytes) !== Uint8Array.prototype) {
+    bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   if (bytes.buffer !== inputView.buffer) inputView = new DataView(bytes.buffer);
   input = bytes;
   base = bytes.byteOffset;

@@ -15,6 +15,7 @@ import {
   QueueEmptyError,
   QueueFullError,
   RemoteError,
+  TaskDeliveryError,
   TimeoutError,
   WorkerExitedError,
 } from "./errors.ts";
@@ -64,6 +65,7 @@ for (
     BrokenBarrierError,
     CancelledError,
     EOFError,
+    TaskDeliveryError,
   ] as ErrorClass[]
 ) errorClasses.set(ctor.name, ctor);
 

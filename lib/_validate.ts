@@ -25,7 +25,8 @@ export function outOfRange(action: string, name: string, expected: string, value
 export function checkBackend(action: string, value: unknown, fallback: Backend): Backend {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !backends.includes(value)) {
-    outOfRange(action, "backend", `must be "thread" or "process"`, value);
+    const nats = value === "nats" ? ' ("nats" is for a Pool or ProcessPoolExecutor)' : "";
+    outOfRange(action, "backend", `must be "thread" or "process"${nats}`, value);
   }
   return value as Backend;
 }

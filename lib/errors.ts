@@ -191,3 +191,39 @@ export class CancelledError extends ProcessError {}
  * ```
  */
 export class EOFError extends ProcessError {}
+
+/**
+ * A task of a NATS pool was delivered `maxDeliver` times and never answered:
+ * each worker host that took it was lost (killed, disconnected, or too slow to
+ * acknowledge within `ackWaitMs`). A task that throws is not redelivered: its
+ * error is its answer. Like Dask's `KilledWorker`.
+ *
+ * @example
+ * ```ts
+ * import { TaskDeliveryError } from "./errors.ts";
+ * const error = new TaskDeliveryError("task 'fib' was lost 5 times", { task: "fib", attempts: 5 });
+ * console.log(error.task, error.attempts); // "fib" 5
+ * ```
+ */
+export class TaskDeliveryError extends ProcessError {
+  /** The task's name. */
+  readonly task: string;
+  /** How many times it was delivered. */
+  readonly attempts: number;
+  /**
+   * Made by a NATS pool when JetStream gives up on a task.
+   *
+   * @param message What happened.
+   * @param info The task and its deliveries.
+   * @param options `cause`.
+   */
+  constructor(
+    message: string,
+    info: { readonly task: string; readonly attempts: number },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.task = info.task;
+    this.attempts = info.attempts;
+  }
+}

@@ -10,13 +10,14 @@ import { CancelledError, PoolTerminatedError, TimeoutError } from "./errors.ts";
 import { Future } from "./future.ts";
 import { Pool, schedulerOf } from "./pool.ts";
 import { toTaskSpec } from "./task.ts";
+import type { NatsPoolOptions } from "./nats/pool_options.ts";
 
-/** Options of {@linkcode ProcessPoolExecutor}. */
-export interface ExecutorOptions {
-  /** Number of workers; `cpuCount()` by default. */
+/** Options of {@linkcode ProcessPoolExecutor}; with `backend: "nats"`, see {@linkcode NatsPoolOptions}. */
+export interface ExecutorOptions extends NatsPoolOptions {
+  /** Number of workers; `cpuCount()` by default (for `"nats"`: the number chunk sizes assume). */
   readonly maxWorkers?: number;
-  /** `"thread"` (default) or `"process"`. */
-  readonly backend?: Backend;
+  /** `"thread"` (default), `"process"`, or `"nats"`: the hosts of a NATS pool. */
+  readonly backend?: Backend | "nats";
   /** Runs once in each worker before its first task. */
   readonly initializer?: (...args: never[]) => unknown;
   /** Arguments of `initializer`. */
@@ -88,15 +89,11 @@ export class ProcessPoolExecutor {
       invalid("create executor", "options", "must be an object", options);
     }
     const maxWorkers = checkPositiveInteger("create executor", "maxWorkers", options.maxWorkers);
+    // Everything but the worker count is a pool option of the same name.
+    const { maxWorkers: _, ...poolOptions } = options;
     this.#pool = new Pool({
+      ...poolOptions,
       ...(maxWorkers !== undefined ? { processes: maxWorkers } : {}),
-      ...(options.backend !== undefined ? { backend: options.backend } : {}),
-      ...(options.initializer !== undefined ? { initializer: options.initializer } : {}),
-      ...(options.initargs !== undefined ? { initargs: options.initargs } : {}),
-      ...(options.maxHeapMb !== undefined ? { maxHeapMb: options.maxHeapMb } : {}),
-      ...(options.maxTasksPerChild !== undefined
-        ? { maxTasksPerChild: options.maxTasksPerChild }
-        : {}),
     });
   }
 

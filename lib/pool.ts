@@ -8,6 +8,9 @@ import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "./_protocol.ts";
 import type { PoolStats } from "./_pool_stats.ts";
 import { type CallInit, Scheduler } from "./_scheduler.ts";
+import type { PoolScheduler } from "./_pool_scheduler.ts";
+import { NatsScheduler } from "./nats/_nats_scheduler.ts";
+import { natsPoolSettings } from "./nats/pool_options.ts";
 import { copyResults, packNumbers } from "./_packed.ts";
 import { definePythonRepr } from "./_repr.ts";
 import { encodeArgs } from "./_serialize.ts";
@@ -45,7 +48,7 @@ export const schedulerOf: unique symbol = Symbol("polycore.schedulerOf");
  * ```
  */
 export class Pool {
-  readonly #scheduler: Scheduler;
+  readonly #scheduler: PoolScheduler;
 
   /**
    * Starts the workers (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`).
@@ -53,7 +56,9 @@ export class Pool {
    * @param options A number of workers, or options.
    */
   constructor(options?: number | PoolOptions) {
-    this.#scheduler = new Scheduler(schedulerOptions(options));
+    this.#scheduler = typeof options === "object" && options?.backend === "nats"
+      ? new NatsScheduler(natsPoolSettings("create pool", options))
+      : new Scheduler(schedulerOptions(options));
   }
 
   /** Number of workers. */
@@ -78,7 +83,7 @@ export class Pool {
     options: CallOptions,
     group?: CallGroup,
   ): { promise: Promise<unknown>; cancel(): void } {
-    let call: ReturnType<Scheduler["submit"]> | undefined;
+    let call: ReturnType<PoolScheduler["submit"]> | undefined;
     const packed = args instanceof Float64Array ? args : undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
       const init: CallInit = {
@@ -382,7 +387,7 @@ export class Pool {
    *
    * @ignore
    */
-  get [schedulerOf](): Scheduler {
+  get [schedulerOf](): PoolScheduler {
     return this.#scheduler;
   }
 

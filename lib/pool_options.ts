@@ -16,13 +16,20 @@ import {
   invalid,
 } from "./_validate.ts";
 import { taskDescriptor, toTaskSpec } from "./task.ts";
+import { type NatsPoolOptions, strayNatsKey } from "./nats/pool_options.ts";
 
-/** Options of {@linkcode Pool} (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`). */
-export interface PoolOptions {
-  /** Number of workers; `cpuCount()` by default. */
+/**
+ * Options of {@linkcode Pool} (Python: `Pool(processes, initializer, initargs, maxtasksperchild)`).
+ * With `backend: "nats"` the workers are other machines' (see {@linkcode NatsPoolOptions}).
+ */
+export interface PoolOptions extends NatsPoolOptions {
+  /**
+   * Number of workers; `cpuCount()` by default. With `backend: "nats"`, the number of workers
+   * across the hosts that chunk sizes assume (4 by default).
+   */
   readonly processes?: number;
-  /** `"thread"` (default) or `"process"`. */
-  readonly backend?: Backend;
+  /** `"thread"` (default), `"process"`, or `"nats"`: the hosts of a NATS pool. */
+  readonly backend?: Backend | "nats";
   /**
    * Heap limit per worker in MiB: enforced for child processes on Node and Deno
    * and for threads on Node; a worker over it ends, failing the tasks it held
@@ -92,6 +99,15 @@ export function schedulerOptions(options: number | PoolOptions | undefined): Sch
   const processes = checkPositiveInteger(action, "processes", opts.processes) ??
     runtime.cpuCount();
   const backend = checkBackend(action, opts.backend, "thread");
+  const stray = strayNatsKey(opts as Record<string, unknown>);
+  if (stray !== undefined) {
+    invalid(
+      action,
+      stray,
+      'is read only with backend "nats" (a pool of worker hosts over NATS)',
+      (opts as Record<string, unknown>)[stray],
+    );
+  }
   const initializer = opts.initializer === undefined
     ? undefined
     : toTaskSpec(opts.initializer, action, "initializer");

@@ -11,6 +11,7 @@ import { taskContext } from "./_module_context.ts";
 import type { TaskContext } from "./_protocol.ts";
 import { describe, functionHandleType, registerFunctionEncoder } from "./_serialize.ts";
 import { tokenize } from "./_tokens.ts";
+import type { RemoteTask } from "./nats/_wire.ts";
 
 /** The key under which a module task carries where it lives. */
 export const taskRefKey: unique symbol = Symbol.for("polycore.taskRef");
@@ -157,6 +158,7 @@ export function toTaskSpec(
   action: string,
   argName: string,
   fallbackHomes: readonly string[] = [],
+  homesGiven = false,
 ): TaskSpec {
   if (typeof value !== "function") {
     reject(action, argName, `must be a function or a task reference: received ${describe(value)}`);
@@ -164,9 +166,13 @@ export function toTaskSpec(
   const cached = specs.get(value);
   if (cached) return cached;
   const module = (value as Partial<ModuleTask<() => unknown>>)[taskRefKey];
-  const spec = module
-    ? { label: module.exportName, module, key: 0, source: "" }
-    : functionSpec(value as (...args: never[]) => unknown, action, argName, fallbackHomes);
+  const spec = module ? { label: module.exportName, module, key: 0, source: "" } : functionSpec(
+    value as (...args: never[]) => unknown,
+    action,
+    argName,
+    fallbackHomes,
+    homesGiven,
+  );
   specs.set(value, spec);
   return spec;
 }
@@ -176,9 +182,10 @@ function functionSpec(
   action: string,
   argName: string,
   fallbackHomes: readonly string[],
+  homesGiven: boolean,
 ): TaskSpec {
   const source = Function.prototype.toString.call(fn);
-  const onStack = mayUseItsModule(source) ? callerModuleUrls() : [];
+  const onStack = !homesGiven && mayUseItsModule(source) ? callerModuleUrls() : [];
   const homes = onStack.length > 0 ? onStack : fallbackHomes;
   const id = `${homes.join(" ")}\n${source}`;
   const known = specsBySource.get(id);
@@ -246,3 +253,38 @@ registerFunctionEncoder((fn, where, homes) => ({
     true,
   ),
 }));
+
+/** How a task travels to another machine: a module export, or its source and its modules. */
+export function remoteTask(spec: TaskSpec): RemoteTask {
+  if (spec.module) {
+    return { kind: "module", url: spec.module.url, exportName: spec.module.exportName };
+  }
+  return { kind: "function", name: spec.label, source: spec.source, homes: spec.homes ?? [] };
+}
+
+const remoteSpecs = new Map<string, TaskSpec>();
+
+/**
+ * A task that came from another machine, ready for this one's pool: its modules are looked
+ * up here (the same package must be installed), and a function gets a context of its own.
+ */
+export function specFromRemote(task: RemoteTask): TaskSpec {
+  if (task.kind === "module") {
+    return {
+      label: task.exportName,
+      module: { url: task.url, exportName: task.exportName },
+      key: 0,
+      source: "",
+    };
+  }
+  const id = `${task.homes.join(" ")}\n${task.source}`;
+  let spec = remoteSpecs.get(id);
+  if (!spec) {
+    const fn = new Function(`return (${task.source}\n)`)() as (...args: never[]) => unknown;
+    Object.defineProperty(fn, "name", { value: task.name });
+    spec = toTaskSpec(fn, "run a task from the broker", "task", task.homes, true);
+    if (remoteSpecs.size > 10_000) remoteSpecs.clear();
+    remoteSpecs.set(id, spec);
+  }
+  return spec;
+}

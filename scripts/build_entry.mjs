@@ -20,6 +20,8 @@ await build({
   splitting: true,
   chunkNames: "_bundle/[name]-[hash]",
   bundle: true,
+  // The NATS client is an optional peer, loaded only by a NATS pool: never bundled.
+  external: ["@nats-io/*"],
   // Class names are part of the protocol (error classes travel by name): keep them.
   keepNames: true,
   format: "esm",

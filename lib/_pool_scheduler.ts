@@ -1,0 +1,34 @@
+/**
+ * What a {@linkcode Pool} needs of whatever runs its calls: the local
+ * scheduler (threads or child processes) or the NATS backend's.
+ *
+ * @module
+ */
+import type { PoolCall } from "./_pool_call.ts";
+import type { PoolStats } from "./_pool_stats.ts";
+import type { CallInit } from "./_scheduler.ts";
+import type { TaskSpec } from "./task.ts";
+
+/** Runs a pool's calls and settles them through their `resolve`/`reject`. */
+export interface PoolScheduler {
+  /** Python's pool state: RUN, CLOSE or TERMINATE. */
+  readonly stateName: "RUN" | "CLOSE" | "TERMINATE";
+  /** Why new work is refused, when it is. */
+  readonly refusal: string | undefined;
+  /** The error that broke the pool, if one did. */
+  readonly failure: unknown;
+  /** Number of workers (for a remote pool: the number its chunk sizes assume). */
+  readonly size: number;
+  /** Whether `join()` may be called. */
+  readonly joinable: boolean;
+  /** Estimated run time of one item of `spec`, once measured (ms). */
+  estimateMs(spec: TaskSpec): number | undefined;
+  /** Queues a call. */
+  submit(init: CallInit): PoolCall;
+  /** Settles a call that has not started as cancelled; `false` if it started or ended. */
+  cancel(call: PoolCall, reason: unknown): boolean;
+  close(): void;
+  terminate(): Promise<void>;
+  join(): Promise<void>;
+  stats(): PoolStats;
+}
