@@ -116,6 +116,12 @@ export {
 export type { NatsPoolOptions } from "./lib/nats/pool_options.ts";
 export type { NatsConnectOptions } from "./lib/nats/_broker.ts";
 export {
+  NatsJoinableQueue,
+  NatsQueue,
+  type NatsQueueOptions,
+  type NatsWaitOptions,
+} from "./lib/nats/nats_queue.ts";
+export {
   serveWorkers,
   type ServeWorkersOptions,
   type WorkerHost,

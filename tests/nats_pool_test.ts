@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { fromModule, Pool, ProcessPoolExecutor, TaskDeliveryError } from "../mod.ts";
+import { spawn } from "node:child_process";
+import {
+  fromModule,
+  NatsJoinableQueue,
+  NatsQueue,
+  Pool,
+  ProcessPoolExecutor,
+  TaskDeliveryError,
+} from "../mod.ts";
 import {
   type NatsServer,
   natsServerBin,
@@ -245,6 +253,70 @@ describe("Pool on the NATS backend", { skip: bin ? false : `no nats-server: ${pr
     assert.deepEqual(out, [4, 5]);
     await stopHosts();
   });
+});
+
+describe("NatsQueue", { skip: bin ? false : `no nats-server: ${problem}` }, () => {
+  let server: NatsServer;
+  before(async () => {
+    server = await startNatsServer(bin!);
+  });
+  after(async () => {
+    await server?.dispose();
+  });
+
+  it(
+    "producer and consumers in other processes (Node and Bun): join waits for every taskDone",
+    slow,
+    async () => {
+      const consumers = (["node", "bun"] as const).map((runtime) => {
+        const argv = [
+          new URL("./fixtures/nats_consumer_program.ts", import.meta.url).pathname,
+          server.url,
+          "jobs",
+          "squares",
+        ];
+        const child = spawn(runtimeBin(runtime) ?? runtime, argv, {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        return new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      });
+      await using jobs = new NatsJoinableQueue<number | null>({
+        servers: server.url,
+        name: "jobs",
+      });
+      await using squares = new NatsQueue<[number, number, string]>({
+        servers: server.url,
+        name: "squares",
+      });
+      for (const n of range(50)) await jobs.put(n);
+      await jobs.put(null);
+      await jobs.put(null);
+      await jobs.join();
+      assert.equal(await jobs.qsize(), 0);
+      assert.deepEqual(await Promise.all(consumers), [0, 0]);
+      const got: [number, number, string][] = [];
+      for (const _ of range(50)) got.push(await squares.get({ timeoutMs: 10_000 }));
+      assert.deepEqual(
+        got.map(([n, sq]) => [n, sq]).sort((a, b) => a[0] - b[0]),
+        range(50).map((n) => [n, n * n]),
+      );
+      await assert.rejects(squares.get({ timeoutMs: 100 }), /stayed empty/);
+    },
+  );
+
+  it(
+    "a full queue makes put wait, then fail with QueueFullError after timeoutMs",
+    slow,
+    async () => {
+      await using queue = new NatsQueue<string>({ servers: server.url, name: "small", maxsize: 2 });
+      await queue.put("a");
+      await queue.put("b");
+      await assert.rejects(queue.put("c", { timeoutMs: 200 }), /stayed full \(maxsize 2\)/);
+      assert.equal(await queue.get(), "a");
+      await queue.put("c", { timeoutMs: 5_000 });
+      assert.deepEqual([await queue.get(), await queue.get()], ["b", "c"]);
+    },
+  );
 });
 
 describe("Pool on the NATS backend: options", () => {
