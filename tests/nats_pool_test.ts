@@ -241,6 +241,38 @@ describe("Pool on the NATS backend", { skip: bin ? false : `no nats-server: ${pr
     await stopHosts();
   });
 
+  it("SIGTERM drains a host: the task it runs is answered, then it exits 0", slow, async () => {
+    const name = freshName();
+    const draining = await host(name);
+    await using pool = new Pool({ backend: "nats", servers: server.url, name, processes: 1 });
+    const marker = join(temp, `${name}.started`);
+    const running = pool.apply(tasks.markThenWait, [marker, 300]);
+    await until(() => existsSync(marker), "the task started on its host", 60_000);
+    const exit = draining.stop("SIGTERM");
+    assert.equal(await running, "finished");
+    assert.deepEqual(await exit, { code: 0, signal: null });
+    assert.match(draining.output(), /stopped: 1 answered/);
+  });
+
+  it("a client gone mid-task: the host drops its result and keeps serving", slow, async () => {
+    const name = freshName();
+    const survivor = await host(name);
+    const marker = join(temp, `${name}.started`);
+    const client = spawn(runtimeBin("node") ?? "node", [
+      new URL("./fixtures/nats_client_program.ts", import.meta.url).pathname,
+      server.url,
+      name,
+      marker,
+    ], { stdio: "ignore" });
+    await until(() => existsSync(marker), "the gone client's task started", 60_000);
+    client.kill("SIGKILL");
+    await using pool = new Pool({ backend: "nats", servers: server.url, name, processes: 1 });
+    assert.equal(await pool.apply((n: number) => n * 3, [3]), 9);
+    const exit = await survivor.stop("SIGTERM");
+    assert.equal(exit.code, 0, survivor.output());
+    assert.match(survivor.output(), /1 dropped/);
+  });
+
   it("ProcessPoolExecutor submits to the same hosts", slow, async () => {
     const name = freshName();
     await host(name);

@@ -19,7 +19,7 @@ export interface NatsPoolOptions {
   readonly ackWaitMs?: number;
   /** Deliveries of a task before it fails with `TaskDeliveryError`; 5. */
   readonly maxDeliver?: number;
-  /** Calls in flight at most (published and not answered); `4 × processes`. */
+  /** Calls in flight at most (published and not answered); `max(64, 4 × processes)`. */
   readonly window?: number;
   /** More options of the NATS client: `token`, `user`/`pass`, `authenticator`, `tls`… */
   readonly connection?: Partial<ConnectionOptions>;
@@ -79,7 +79,7 @@ export function natsPoolSettings(
     servers: servers as string | readonly string[],
     name,
     processes,
-    window: checkPositiveInteger(action, "window", options.window) ?? 4 * processes,
+    window: checkPositiveInteger(action, "window", options.window) ?? Math.max(64, 4 * processes),
     redelivery: {
       ackWaitMs: checkPositiveInteger(action, "ackWaitMs", options.ackWaitMs) ??
         defaultRedelivery.ackWaitMs,

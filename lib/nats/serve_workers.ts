@@ -123,7 +123,7 @@ export async function serveWorkers(options: ServeWorkersOptions): Promise<Worker
     const names = poolNames(name);
     const redelivery = await ensurePool(broker, names);
     const consumer = await broker.js.consumers.get(names.stream, names.consumer);
-    const messages = await consumer.consume({ max_messages: processes });
+    const messages = await consumer.consume({ max_messages: 2 * processes });
     const host = new Host(broker, name, processes, backend, redelivery.ackWaitMs, messages);
     broker.nc.subscribe(names.cancel, { callback: (_error, msg) => host.cancel(msg.string()) });
     await broker.nc.flush();
@@ -199,17 +199,26 @@ class Host implements WorkerHost {
       };
       if (this.#slots === 0) await new Promise<void>((resolve) => this.#freeSlot.push(resolve));
       this.#slots--;
-      const task = this.#run(held).finally(() => {
-        clearInterval(held.heartbeat);
-        this.#tasks.delete(task);
+      // The slot is free once the local pool has answered; sending the result comes after.
+      const freeSlot = () => {
         this.#slots++;
         this.#freeSlot.shift()?.();
-      });
+      };
+      const task: Promise<void> = this.#run(held)
+        .then((answering) => {
+          freeSlot();
+          return answering;
+        }, freeSlot)
+        .finally(() => {
+          clearInterval(held.heartbeat);
+          this.#tasks.delete(task);
+        });
       this.#tasks.add(task);
     }
   }
 
-  async #run({ msg }: Held): Promise<void> {
+  /** Runs a task on the local pool; resolves, once it has run, to the sending of its result. */
+  async #run({ msg }: Held): Promise<Promise<void> | void> {
     if (this.#draining) {
       msg.nak();
       this.#counts.returned++;
@@ -245,7 +254,12 @@ class Host implements WorkerHost {
       result = { v: wireVersion, id: task.id, ok: false, error };
       bytes = encodeMessage(result, "send a task's error");
     }
-    const sent = await this.#sendResult(task.reply, bytes);
+    return this.#answer(msg, task.reply, bytes, result.ok);
+  }
+
+  /** Sends a result, then acknowledges its task (or hands it back when it could not be sent). */
+  async #answer(msg: JsMessage, reply: string, bytes: Uint8Array, ok: boolean): Promise<void> {
+    const sent = await this.#sendResult(reply, bytes);
     if (sent === "failed") {
       msg.nak(); // run again later: the result never arrived
       this.#counts.returned++;
@@ -253,7 +267,7 @@ class Host implements WorkerHost {
     }
     msg.ack();
     if (sent === "gone") this.#counts.dropped++;
-    else if (result.ok) this.#counts.completed++;
+    else if (ok) this.#counts.completed++;
     else this.#counts.failed++;
   }
 
