@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromModule, Pool } from "../mod.ts";
 import {
+  drainedCleanly,
   type NatsServer,
   natsServerBin,
   startNatsServer,
@@ -71,6 +72,9 @@ describe("NATS hosts in network namespaces", { skip: unavailable ?? false }, () 
       assert.deepEqual(results, args.map(([n]) => n * n));
       const ran = readdirSync(temp).map(Number).sort();
       assert.deepEqual(ran, hosts.map((h) => h.pid).sort(), "both namespaced hosts ran tasks");
+      for (const host of hosts.splice(0)) {
+        assert.ok(drainedCleanly(host, await host.stop("SIGTERM")), host.output());
+      }
     },
   );
 });
