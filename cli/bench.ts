@@ -118,6 +118,14 @@ export async function bench(args: readonly string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // The suites run on tinybench, an optional peer: say so once, before any suite fails on it.
+  const benchPackage = "tinybench";
+  if (!await import(benchPackage).then(() => true, () => false)) {
+    console.error(
+      "polycore bench: the suites need tinybench, an optional peer: npm install tinybench@6",
+    );
+    return 1;
+  }
   const started = new Date();
   const t0 = performance.now();
   const found: FoundRuntime[] = [];

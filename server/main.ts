@@ -17,8 +17,7 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { cpuCount, runtime } from "../mod.ts";
-import { createApp } from "./app.ts";
-import { serve } from "./serve.ts";
+import { createApp, serve } from "./mod.ts";
 
 const usage = `usage: server/main.ts [--port N] [--host H] [--allow-code] [--max-in-flight N]
                       [--job-timeout-ms N] [--max-workers N] [--quiet]`;

@@ -14,9 +14,24 @@
  *
  * @module
  */
-export { createApp, type PlaygroundApp } from "./app.ts";
+import type * as AppModule from "./app.ts";
+import type * as ServeModule from "./serve.ts";
+import { withServerPeers } from "./_peers.ts";
+
+// The playground's dependencies are optional peers: without them this import fails with one error
+// saying what to install, rather than a runtime's own "cannot find package 'hono'".
+const [app, served] = await withServerPeers(
+  "polycore/server",
+  () => Promise.all([import("./app.ts"), import("./serve.ts")]),
+);
+
+/** The playground app: see `createApp` in `./app.ts`. */
+export const createApp: typeof AppModule.createApp = app.createApp;
+/** Serves an app on the runtime's own server: see `serve` in `./serve.ts`. */
+export const serve: typeof ServeModule.serve = served.serve;
+export type { PlaygroundApp } from "./app.ts";
 export type { AppOptions } from "./options.ts";
-export { type Fetch, serve, type ServeOptions, type Server } from "./serve.ts";
+export type { Fetch, ServeOptions, Server } from "./serve.ts";
 export type { JobError, JobKind, JobState, JobView, Progress } from "./jobs.ts";
 export type { Mode, RunResult } from "./execute.ts";
 export type { CompareCell, CompareResult, CompareRuntime } from "./compare.ts";

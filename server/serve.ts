@@ -6,6 +6,7 @@
  * @module
  */
 import { runtime } from "../mod.ts";
+import { withServerPeers } from "./_peers.ts";
 
 /** Options of {@linkcode serve}. */
 export interface ServeOptions {
@@ -119,7 +120,10 @@ export async function serve(app: { fetch: Fetch }, options: ServeOptions = {}): 
       );
     });
   }
-  const { serve: nodeServe } = await import("@hono/node-server");
+  const { serve: nodeServe } = await withServerPeers(
+    "the Node server (@hono/node-server)",
+    () => import("@hono/node-server"),
+  );
   const server = nodeServe({ fetch, port, hostname }) as unknown as NodeServer;
   await new Promise<void>((resolve, reject) => {
     server.once("listening", () => resolve());

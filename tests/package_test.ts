@@ -4,7 +4,9 @@
 // <tarball>` into an empty temporary folder, then a small program
 // (tests/fixtures/package_app/main.mjs) that imports `polycore`, `polycore/runtimes` and
 // `polycore/server` from that folder's node_modules, run on node, deno (with
-// `--node-modules-dir=manual`: no `npm:` specifiers) and bun. It uses Pool.map with a function
+// `--node-modules-dir=manual`: no `npm:` specifiers) and bun: first the core alone (the tarball
+// installs no dependency; polycore/server names its missing optional peers), then with the
+// playground's peers installed. It uses Pool.map with a function
 // task and with module tasks from a `.js` and a `.ts` file, a Lock shared by two workers, the
 // process backend, and the playground app in-process. Dependencies come from npm's cache when
 // they are there (`--prefer-offline`), else from the registry.
@@ -96,6 +98,26 @@ const commands: Record<string, string[]> = {
   bun: ["bun", "main.mjs"],
 };
 
+/** The exact versions this repository pins of the playground's optional peers. */
+function serverPeers(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    peerDependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const forServer = ["hono", "@hono/zod-openapi", "@hono/node-server", "zod", "@scalar/"];
+  return Object.keys(pkg.peerDependencies)
+    .filter((name) => forServer.some((prefix) => name.startsWith(prefix)))
+    .map((name) => `${name}@${pkg.devDependencies[name]}`);
+}
+
+const npmInstall = (packages: string[], dir: string) =>
+  run(
+    "npm",
+    ["install", ...packages, "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts"],
+    dir,
+    180_000,
+  );
+
 describe("the npm package, installed from its tarball", slow, () => {
   let dir: string;
 
@@ -111,22 +133,7 @@ describe("the npm package, installed from its tarball", slow, () => {
       join(dir, "package.json"),
       JSON.stringify({ name: "polycore-package-test", private: true, type: "module" }),
     );
-    ok(
-      "npm install",
-      await run(
-        "npm",
-        [
-          "install",
-          `./${filename}`,
-          "--no-audit",
-          "--no-fund",
-          "--prefer-offline",
-          "--ignore-scripts",
-        ],
-        dir,
-        180_000,
-      ),
-    );
+    ok("npm install (the tarball alone)", await npmInstall([`./${filename}`], dir));
     assert.ok(existsSync(join(dir, "node_modules", "polycore", "dist", "lib", "_entry.js")));
   }, slow);
 
@@ -134,29 +141,56 @@ describe("the npm package, installed from its tarball", slow, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [name, [command, ...args]] of Object.entries(commands)) {
-    it(
-      `runs a program using Pool, module tasks, a Lock and the server on ${name}`,
-      slow,
-      async () => {
-        const result = ok(`${name} main.mjs`, await run(command, args, dir, 60_000));
-        const line = result.stdout.trim().split("\n").at(-1) ?? "";
-        assert.deepEqual(JSON.parse(line), {
-          runtime: name,
-          adapter: name,
-          function: [1, 4, 9],
-          context: [`${name}:10`, `${name}:20`],
-          processContext: name,
-          js: [2, 4, 6],
-          ts: [3, 6, 9],
-          locked: 40,
-          process: [12, 15],
-          server: 5133,
-          page: 200,
-        }, result.stderr);
-      },
-    );
+  it("installs the core alone: no dependency comes with it", slow, async () => {
+    const listed = ok("npm ls", await run("npm", ["ls", "--all", "--parseable"], dir, 60_000));
+    const installed = listed.stdout.trim().split("\n").slice(1); // the first line is the folder
+    assert.deepEqual(installed.map((path) => path.split("node_modules/").at(-1)), ["polycore"]);
+  });
+
+  for (const [name, [command]] of Object.entries(commands)) {
+    it(`runs the core on ${name}, and polycore/server names its missing peers`, slow, async () => {
+      const args = [...commands[name].slice(1, -1), "core_only.mjs"];
+      const result = ok(`${name} core_only.mjs`, await run(command, args, dir, 60_000));
+      const line = result.stdout.trim().split("\n").at(-1) ?? "";
+      const { context: _c, processContext: _p, ...report } = JSON.parse(line);
+      assert.deepEqual(report, {
+        runtime: name,
+        adapter: name,
+        ...core,
+        server: "names its peers",
+      });
+    });
   }
+
+  describe("with the playground's optional peers installed", slow, () => {
+    before(async () => {
+      ok("npm install (the server's peers)", await npmInstall(serverPeers(), dir));
+    }, slow);
+
+    for (const [name, [command, ...args]] of Object.entries(commands)) {
+      it(
+        `runs a program using Pool, module tasks, a Lock and the server on ${name}`,
+        slow,
+        async () => {
+          const result = ok(`${name} main.mjs`, await run(command, args, dir, 60_000));
+          const line = result.stdout.trim().split("\n").at(-1) ?? "";
+          assert.deepEqual(JSON.parse(line), {
+            runtime: name,
+            adapter: name,
+            function: [1, 4, 9],
+            context: [`${name}:10`, `${name}:20`],
+            processContext: name,
+            js: [2, 4, 6],
+            ts: [3, 6, 9],
+            locked: 40,
+            process: [12, 15],
+            server: 5133,
+            page: 200,
+          }, result.stderr);
+        },
+      );
+    }
+  });
 });
 
 /** Serves the files of the JSR package, as `deno publish` selects them, from the repository. */
