@@ -16,7 +16,7 @@
 // an import map points `polycore` at them; the same program's core part then runs on Deno.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -110,6 +110,16 @@ function serverPeers(): string[] {
     .map((name) => `${name}@${pkg.devDependencies[name]}`);
 }
 
+/** A Node below 22 installed on the machine itself (engines says >= 20), if there is one. */
+function olderNode(): { bin: string; version: string } | undefined {
+  for (const bin of ["/usr/bin/node", "/usr/local/bin/node"]) {
+    const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
+    const version = result.status === 0 ? result.stdout.trim() : "";
+    if (/^v(20|21)\./.test(version)) return { bin, version };
+  }
+  return undefined;
+}
+
 const npmInstall = (packages: string[], dir: string) =>
   run(
     "npm",
@@ -161,6 +171,23 @@ describe("the npm package, installed from its tarball", slow, () => {
       });
     });
   }
+
+  const oldNode = olderNode();
+  it(
+    `runs the core on the machine's older Node (${oldNode?.version ?? "none found"})`,
+    { ...slow, skip: oldNode ? false : "no Node < 22 outside node_modules on this machine" },
+    async () => {
+      const result = ok("old node", await run(oldNode!.bin, ["old_node.mjs"], dir, 60_000));
+      const report = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "");
+      assert.deepEqual(report, {
+        node: oldNode!.version.split(".")[0].slice(1),
+        function: [1, 4, 9],
+        js: [2, 4, 6],
+        ts: "names esbuild",
+        process: 5,
+      });
+    },
+  );
 
   describe("with the playground's optional peers installed", slow, () => {
     before(async () => {
