@@ -13,7 +13,7 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import type { Transferable } from "../runtimes/types.ts";
+import type { PortLike, Transferable } from "../runtimes/types.ts";
 import { spinUntilChanged } from "./_spinner.ts";
 
 /** How long an idle worker blocks for its next call before it returns to its event loop (ms). */
@@ -31,7 +31,7 @@ export const maxSkippedSpins = 64;
 
 /** What a worker gets at boot: the port its calls arrive on and the counter rung for each. */
 export interface DoorbellEnds {
-  readonly port: MessagePort;
+  readonly port: PortLike;
   readonly bell: Int32Array;
 }
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Transferable } from "../runtimes/types.ts";
+import type { PortLike, Transferable } from "../runtimes/types.ts";
 
 /**
  * The method by which an object says how to send it to a worker, as a
@@ -125,7 +125,7 @@ function pathText(path: readonly (string | number)[]): string {
  * console.log(pixels.length); // 1048576, until it is sent
  * ```
  */
-export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(value: T): T {
+export function transfer<T extends ArrayBuffer | ArrayBufferView | PortLike>(value: T): T {
   if (value instanceof ArrayBuffer || isMessagePort(value)) marked.add(value);
   else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) marked.add(value);
   else {
@@ -138,7 +138,7 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePort>(
   return value;
 }
 
-function isMessagePort(value: unknown): value is MessagePort {
+function isMessagePort(value: unknown): value is PortLike {
   return typeof MessagePort === "function" && value instanceof MessagePort;
 }
 

@@ -19,7 +19,9 @@ type WorkerTransferList = Parameters<Worker["postMessage"]>[1];
 type ConstructorTransferList = NonNullable<ConstructorParameters<typeof Worker>[1]>["transferList"];
 
 import type {
+  BroadcastChannelLike,
   MessageEndpoint,
+  PortLike,
   SpawnOptions,
   Transferable,
   WorkerChannel,
@@ -109,7 +111,7 @@ export function currentWorkerContext(): WorkerContext | null {
 }
 
 /** Takes the next message waiting on `port`, if any (`receiveMessageOnPort`). */
-export function takeMessage(port: MessagePort): { readonly message: unknown } | undefined {
+export function takeMessage(port: PortLike): { readonly message: unknown } | undefined {
   return receiveMessageOnPort(port as unknown as Parameters<typeof receiveMessageOnPort>[0]);
 }
 
@@ -117,12 +119,12 @@ export function takeMessage(port: MessagePort): { readonly message: unknown } | 
  * Listens on `port`: with `on("message")` where the port has it (Node's ports are emitters, and
  * `onmessage` would build a `MessageEvent` per message, loading undici in each worker).
  */
-export function onPortMessage(port: MessagePort, handler: (message: unknown) => void): void {
-  const emitter = port as MessagePort & {
+export function onPortMessage(port: PortLike, handler: (message: unknown) => void): void {
+  const emitter = port as unknown as MessagePort & {
     on?: (event: "message", h: (m: unknown) => void) => void;
   };
   if (typeof emitter.on === "function") emitter.on("message", handler);
-  else port.onmessage = (event: MessageEvent) => handler(event.data);
+  else emitter.onmessage = (event: MessageEvent) => handler(event.data);
 }
 
 /** The calling thread's id (0 on the main thread). */
@@ -145,6 +147,6 @@ export function writeStderr(text: string): void {
 }
 
 /** Node and Bun: a `BroadcastChannel` has `unref()`. */
-export function unrefChannel(channel: BroadcastChannel): void {
-  (channel as BroadcastChannel & { unref?: () => void }).unref?.();
+export function unrefChannel(channel: BroadcastChannelLike): void {
+  (channel as BroadcastChannelLike & { unref?: () => void }).unref?.();
 }

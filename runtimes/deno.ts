@@ -22,13 +22,13 @@ import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
 import { fileAccess } from "./_files.ts";
-import type { Runtime } from "./types.ts";
+import type { BroadcastChannelLike, Runtime } from "./types.ts";
 
 /**
  * Deno's `BroadcastChannel` has no `unref()`, but an internal ref switch under a
  * symbol described as "refBroadcastChannel".
  */
-function unrefDenoChannel(channel: BroadcastChannel): void {
+function unrefDenoChannel(channel: BroadcastChannelLike): void {
   for (let proto: object | null = channel; proto; proto = Object.getPrototypeOf(proto)) {
     const key = Object.getOwnPropertySymbols(proto).find((symbol) =>
       symbol.description === "refBroadcastChannel"

@@ -8,8 +8,23 @@
 /** The runtimes polycore runs on. */
 export type RuntimeName = "node" | "deno" | "bun";
 
+/**
+ * A message port (the web's `MessagePort`, which every runtime has), typed by what polycore
+ * uses so that its declarations need neither the DOM library nor `node:worker_threads`.
+ */
+export interface PortLike {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  close(): void;
+}
+
+/** A `BroadcastChannel`, typed by what polycore uses (see {@linkcode PortLike}). */
+export interface BroadcastChannelLike {
+  postMessage(message: unknown): void;
+  close(): void;
+}
+
 /** Something a message can carry by transfer instead of by copy. */
-export type Transferable = ArrayBuffer | MessagePort;
+export type Transferable = ArrayBuffer | PortLike;
 
 /** One end of a message channel: the parent's view of a worker, or a worker's view of its parent. */
 export interface MessageEndpoint {
@@ -135,14 +150,14 @@ export interface Runtime {
   /** Connects to a server started by {@linkcode Runtime.listen}. */
   connect(address: string): Promise<SocketConnection>;
   /** Lets the program exit while `channel` is open. */
-  unrefBroadcastChannel(channel: BroadcastChannel): void;
+  unrefBroadcastChannel(channel: BroadcastChannelLike): void;
   /**
    * Takes the next message waiting on `port` now, without the event loop (its `onmessage` is
    * not called for it); `undefined` when none has arrived.
    */
-  takeMessage(port: MessagePort): { readonly message: unknown } | undefined;
+  takeMessage(port: PortLike): { readonly message: unknown } | undefined;
   /** Calls `handler` with each message `port` receives through the event loop. */
-  onPortMessage(port: MessagePort, handler: (message: unknown) => void): void;
+  onPortMessage(port: PortLike, handler: (message: unknown) => void): void;
   /** Calls `handler` for uncaught exceptions and unhandled rejections of this thread. */
   onUncaughtError(handler: (error: unknown) => void): void;
   /** Ends the current thread (in a worker) or program (on the main thread). */

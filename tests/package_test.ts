@@ -172,6 +172,33 @@ describe("the npm package, installed from its tarball", slow, () => {
     });
   }
 
+  it("has declarations a strict nodenext TypeScript project compiles against", slow, async () => {
+    const compilerOptions = {
+      strict: true,
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      target: "es2022",
+      lib: ["es2022"],
+      noEmit: true,
+      types: ["node"],
+      typeRoots: [join(root, "node_modules", "@types")],
+    };
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, files: ["typed.ts"] }),
+    );
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    ok("tsc -p .", await run("node", [tsc, "-p", "."], dir, 120_000));
+  });
+
+  it("runs the polycore command from the installed package", slow, async () => {
+    const result = ok(
+      "polycore help",
+      await run("node", ["node_modules/polycore/dist/cli.js", "help"], dir, 30_000),
+    );
+    assert.match(result.stdout, /polycore worker --servers URL/);
+  });
+
   const oldNode = olderNode();
   it(
     `runs the core on the machine's older Node (${oldNode?.version ?? "none found"})`,

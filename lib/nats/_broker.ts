@@ -5,19 +5,100 @@
  *
  * @module
  */
-import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+/**
+ * Options of the NATS client's `connect()` (`@nats-io/transport-node`'s `ConnectionOptions`):
+ * `token`, `user`/`pass`, `authenticator` (nkeys, JWT), `tls`, `name`, reconnection… Typed here
+ * loosely so that polycore's declarations do not need the optional client to be installed.
+ */
+export type NatsConnectionOptions = { readonly [option: string]: unknown };
 
 /** Where the broker is and how to authenticate: NATS's own connection options pass through. */
 export interface NatsConnectOptions {
   /** `nats://host:port`, or several for a cluster. */
   readonly servers: string | readonly string[];
   /**
-   * More options of the NATS client (`@nats-io/transport-node`'s `ConnectionOptions`): `token`,
-   * `user`/`pass`, `authenticator` (nkeys, JWT), `tls`, `name`… A worker host runs any task its
-   * broker hands it: give the broker auth and TLS, and bind it to loopback when it is local.
+   * More options of the NATS client's `connect()`. A worker host runs any task its broker hands
+   * it: give the broker auth and TLS, and bind it to loopback when it is local.
    */
-  readonly connection?: Partial<ConnectionOptions>;
+  readonly connection?: NatsConnectionOptions;
+}
+
+/** A core NATS message, as polycore uses it. */
+export interface NatsMessage {
+  readonly data: Uint8Array;
+  string(): string;
+  json<T>(): T;
+  respond(data?: Uint8Array): boolean;
+}
+
+/** A JetStream message, as polycore uses it. */
+export interface JetStreamMessage {
+  readonly data: Uint8Array;
+  ack(): void;
+  nak(delay?: number): void;
+  term(): void;
+  working(): void;
+}
+
+/** A JetStream pull consumer, as polycore uses it. */
+export interface PullConsumer {
+  consume(options: { max_messages: number }): Promise<
+    AsyncIterable<JetStreamMessage> & { stop(): void }
+  >;
+  next(options: { expires: number }): Promise<JetStreamMessage | null>;
+}
+
+/** What polycore reads of a consumer's configuration. */
+interface ConsumerInfo {
+  readonly config: { readonly ack_wait?: number; readonly max_deliver?: number };
+  readonly num_redelivered?: number;
+  readonly num_ack_pending?: number;
+}
+
+/** The parts of the NATS client polycore calls (`@nats-io/transport-node`, `@nats-io/jetstream`). */
+export interface NatsConnection {
+  subscribe(
+    subject: string,
+    options: { callback(error: Error | null, msg: NatsMessage): void },
+  ): unknown;
+  publish(subject: string, data?: Uint8Array | string): void;
+  request(subject: string, data: Uint8Array, options: { timeout: number }): Promise<NatsMessage>;
+  flush(): Promise<void>;
+  drain(): Promise<void>;
+  close(): Promise<void>;
+  readonly info?: { readonly max_payload: number };
+}
+
+/** The JetStream client's calls polycore makes. */
+export interface JetStreamClient {
+  publish(
+    subject: string,
+    data: Uint8Array,
+    options?: { msgID?: string; timeout?: number },
+  ): Promise<{ readonly seq: number }>;
+  readonly consumers: { get(stream: string, name: string): Promise<PullConsumer> };
+}
+
+/** The JetStream manager's calls polycore makes. */
+export interface JetStreamManager {
+  readonly streams: {
+    info(name: string): Promise<{ readonly state: { readonly messages: number } }>;
+    add(config: Record<string, unknown>): Promise<unknown>;
+    deleteMessage(stream: string, seq: number, erase?: boolean): Promise<boolean>;
+  };
+  readonly consumers: {
+    info(stream: string, name: string): Promise<ConsumerInfo>;
+    add(stream: string, config: Record<string, unknown>): Promise<ConsumerInfo>;
+    update(stream: string, name: string, config: Record<string, unknown>): Promise<ConsumerInfo>;
+  };
+}
+
+/** JetStream's configuration values polycore sets. */
+export interface JetStreamEnums {
+  readonly AckPolicy: { readonly Explicit: string };
+  readonly RetentionPolicy: { readonly Workqueue: string };
+  readonly StorageType: { readonly File: string };
+  readonly DiscardPolicy: { readonly New: string };
 }
 
 /** An open connection with its JetStream client and manager. */
@@ -25,23 +106,32 @@ export interface Broker {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  /** The JetStream module, for its enums (`AckPolicy`, …). */
-  readonly jetstream: typeof import("@nats-io/jetstream");
+  /** JetStream's enums (`AckPolicy`, …). */
+  readonly jetstream: JetStreamEnums;
   /** A fresh inbox subject. */
   inbox(): string;
 }
 
+interface TransportModule {
+  connect(options: Record<string, unknown>): Promise<NatsConnection>;
+  createInbox(): string;
+}
+
+interface JetStreamModule extends JetStreamEnums {
+  jetstream(nc: NatsConnection): JetStreamClient;
+  jetstreamManager(nc: NatsConnection): Promise<JetStreamManager>;
+}
+
+// Not literal specifiers: bundlers must leave the optional client out.
 const transportPackage = "@nats-io/transport-node";
 const jetstreamPackage = "@nats-io/jetstream";
 
 /** Loads the client packages; a clear error says what to install when they are missing. */
-async function loadClient(): Promise<
-  [typeof import("@nats-io/transport-node"), typeof import("@nats-io/jetstream")]
-> {
+async function loadClient(): Promise<[TransportModule, JetStreamModule]> {
   try {
     return await Promise.all([
-      import(transportPackage) as Promise<typeof import("@nats-io/transport-node")>,
-      import(jetstreamPackage) as Promise<typeof import("@nats-io/jetstream")>,
+      import(transportPackage) as Promise<TransportModule>,
+      import(jetstreamPackage) as Promise<JetStreamModule>,
     ]);
   } catch (error) {
     throw new Error(

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { ConnectionOptions } from "@nats-io/transport-node";
 import { checkPositiveInteger, checkTimeout, invalid, outOfRange } from "../_validate.ts";
 import type { NatsPoolSettings } from "./_nats_scheduler.ts";
+import type { NatsConnectionOptions } from "./_broker.ts";
 import { defaultRedelivery, isPoolName } from "./_pool_stream.ts";
 
 /** Options of a pool whose `backend` is `"nats"`: its workers are hosts that ran `polycore worker`. */
@@ -22,7 +22,7 @@ export interface NatsPoolOptions {
   /** Calls in flight at most (published and not answered); `max(64, 4 × processes)`. */
   readonly window?: number;
   /** More options of the NATS client: `token`, `user`/`pass`, `authenticator`, `tls`… */
-  readonly connection?: Partial<ConnectionOptions>;
+  readonly connection?: NatsConnectionOptions;
 }
 
 /** The keys that only the NATS backend reads. */
