@@ -80,24 +80,7 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
     context.metrics.response(c.res.status);
   });
   if (resolved.log) app.use(logger(resolved.log));
-  if (resolved.allowCode) {
-    // With user code on, refuse other Host names (DNS rebinding) and cross-site posts.
-    app.use(async (c, next) => {
-      const host = c.req.header("host") ?? "";
-      const origin = c.req.header("origin");
-      if (!loopbackHost.test(host)) {
-        throw new ApiError(
-          403,
-          "forbidden_host",
-          `Requests must name a loopback host: received '${host}'`,
-        );
-      }
-      if (origin && c.req.method !== "GET" && new URL(origin).host !== host) {
-        throw new ApiError(403, "forbidden_origin", `Cross-origin requests are refused: ${origin}`);
-      }
-      await next();
-    });
-  }
+  // Before every guard, so that refusals carry the security headers too.
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -112,6 +95,24 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
       frameAncestors: ["'none'"],
     },
   }));
+  if (resolved.allowCode) {
+    // With user code on, refuse other Host names (DNS rebinding) and cross-site posts.
+    app.use(async (c, next) => {
+      const host = c.req.header("host") ?? "";
+      const origin = c.req.header("origin");
+      if (!loopbackHost.test(host)) {
+        throw new ApiError(
+          403,
+          "forbidden_host",
+          `Requests must name a loopback host: received '${host}'`,
+        );
+      }
+      if (origin !== undefined && c.req.method !== "GET" && originHost(origin) !== host) {
+        throw new ApiError(403, "forbidden_origin", `Cross-origin requests are refused: ${origin}`);
+      }
+      await next();
+    });
+  }
 
   const limit = bodyLimit({
     maxSize: resolved.bodyLimitBytes,
@@ -131,12 +132,22 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
   registerJobs(app, context);
   registerPages(app);
 
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`),
-    )
-  );
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(app.routes, path);
+    if (allowed.length > 0) {
+      c.header("Allow", allowed.join(", "));
+      return errorResponse(
+        c,
+        new ApiError(
+          405,
+          "method_not_allowed",
+          `${c.req.method} is not allowed on ${path}: use ${allowed.join(", ")}`,
+        ),
+      );
+    }
+    return errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${path}`));
+  });
   app.onError((error, c) => {
     if (!(error instanceof ApiError) && !("status" in error)) {
       resolved.log?.(`error: ${error.stack ?? error.message}`);
@@ -149,4 +160,29 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
     await Promise.all(context.metrics.pools.map((pool) => pool.terminate()));
   };
   return Object.assign(app, { shutdown });
+}
+
+/** The host of an `Origin` header, or undefined for `null` and anything that is not a URL. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The methods routed for `path` (HEAD with GET), for a 405's `Allow`; none when no route fits. */
+function allowedMethods(
+  routes: readonly { readonly method: string; readonly path: string }[],
+  path: string,
+): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || route.path.includes("*")) continue; // middleware
+    const pattern = new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+")}/?$`);
+    if (!pattern.test(path)) continue;
+    methods.add(route.method);
+    if (route.method === "GET") methods.add("HEAD");
+  }
+  return [...methods].sort();
 }

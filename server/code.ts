@@ -21,12 +21,32 @@ export const maxInputs = 10_000;
 /** Largest result, as JSON characters. */
 export const maxResultLength = 1_000_000;
 
+/** Deepest nesting of arrays and objects accepted in `inputs` (JSON.stringify recurses). */
+export const maxInputDepth = 64;
+
+/** How deeply `value` nests arrays and objects, counted without recursion; stops past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Parameters of a code job. */
 export const codeParams = z.strictObject({
   source: z.string().min(1).max(maxSourceLength).describe(
     "Body of `async function (input) { … }`: return the result for one input",
   ).openapi({ example: "let s = 0;\nfor (let i = 0; i < input; i++) s += i;\nreturn s;" }),
-  inputs: z.array(z.unknown()).min(1).max(maxInputs).describe(
+  inputs: z.array(z.unknown()).min(1).max(maxInputs).refine(
+    (inputs) => nestingDepth(inputs, maxInputDepth + 1) <= maxInputDepth + 1,
+    { message: `inputs may nest arrays and objects at most ${maxInputDepth} levels deep` },
+  ).describe(
     "JSON values; the function runs once per input, in parallel across workers",
   ).openapi({ example: [1_000_000, 2_000_000, 3_000_000] }),
 });

@@ -241,6 +241,7 @@ export class Runtimes {
     const { signal } = options;
     signal?.throwIfAborted();
     const [bin, ...args] = this.#command(status);
+    const encoded = JSON.stringify(input); // before spawning: a failure here leaves no child
     const child = spawn(bin, args, {
       cwd: this.#root,
       stdio: ["pipe", "pipe", "pipe"],
@@ -266,7 +267,7 @@ export class Runtimes {
       }
     });
     child.stdin.on("error", () => {}); // the child may exit before reading all of its input
-    child.stdin.end(JSON.stringify(input));
+    child.stdin.end(encoded);
     let killTimer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       child.kill("SIGTERM");
