@@ -7,7 +7,7 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import type { MessageEndpoint } from "../runtimes/types.ts";
+import type { MessageEndpoint, Transferable } from "../runtimes/types.ts";
 import { DoorbellListener } from "./_doorbell.ts";
 import { encodeThrown } from "./_error_codec.ts";
 import {
@@ -39,9 +39,17 @@ function post(message: FromWorker): void {
 
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
 function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
-  const transfers = outcomes.flatMap((o) =>
-    !o.ok ? [] : isPackedResult(o.value) ? [o.value.buffer as ArrayBuffer] : transfersOf(o.value)
-  );
+  const transfers: Transferable[] = [];
+  outcomes = outcomes.map((o) => {
+    if (!o.ok) return o;
+    if (isPackedResult(o.value)) return transfers.push(o.value.buffer as ArrayBuffer), o;
+    try {
+      transfers.push(...transfersOf(o.value));
+      return o;
+    } catch (error) {
+      return { id: o.id, ok: false, error: encodeThrown(error) }; // nested too deeply
+    }
+  });
   try {
     parent!.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
   } catch {

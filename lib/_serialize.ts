@@ -153,6 +153,13 @@ function isPlainContainer(value: object): value is Record<string, unknown> {
 }
 
 /** Finds handles and transfers below `value`; returns `value`, or a copy with handles nulled. */
+/**
+ * How deeply arguments and results may nest arrays and objects (Python's recursion limit, which
+ * pickling a nested list meets, is 1,000 too). Deeper values fail with a `RangeError` on every
+ * runtime, instead of overflowing one runtime's stack and not another's.
+ */
+export const maxNesting = 1_000;
+
 function scan(
   value: unknown,
   path: (string | number)[],
@@ -160,6 +167,11 @@ function scan(
   transfers: Transferable[],
   homes: readonly string[] | null = [],
 ): unknown {
+  if (path.length > maxNesting && typeof value === "object" && value !== null) {
+    throw new RangeError(
+      `Cannot send ${homes === null ? "a result" : "an argument"} that nests arrays and objects deeper than ${maxNesting} levels: flatten it, or send it as a string (JSON.stringify)`,
+    );
+  }
   if (typeof value === "function" && encodeFunction && homes !== null) {
     const descriptor = encodeFunction(value as () => unknown, pathText(path), homes);
     slots.push({ path: [...path], descriptor });
