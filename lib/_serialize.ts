@@ -169,7 +169,9 @@ function scan(
 ): unknown {
   if (path.length > maxNesting && typeof value === "object" && value !== null) {
     throw new RangeError(
-      `Cannot send ${homes === null ? "a result" : "an argument"} that nests arrays and objects deeper than ${maxNesting} levels: flatten it, or send it as a string (JSON.stringify)`,
+      `Cannot send ${
+        homes === null ? "a result" : "an argument"
+      } that nests arrays and objects deeper than ${maxNesting} levels: flatten it, or send it as a string (JSON.stringify)`,
     );
   }
   if (typeof value === "function" && encodeFunction && homes !== null) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { runtime } from "../runtimes/mod.ts";
 import { describe } from "./_serialize.ts";
 
 /** The backends a worker can run on. */
@@ -77,4 +78,25 @@ export function checkPositiveInteger(
     outOfRange(action, name, "must be a positive integer", value);
   }
   return value;
+}
+
+/**
+ * An optional heap limit (MiB) for workers of `backend`: refused with a `RangeError` where this
+ * runtime cannot enforce it (threads on Deno and Bun), rather than silently ignored.
+ */
+export function checkHeapLimit(
+  action: string,
+  backend: Backend,
+  value: unknown,
+): number | undefined {
+  const limit = checkPositiveInteger(action, "maxHeapMb", value);
+  if (limit !== undefined && backend === "thread" && !runtime.canLimitThreadMemory) {
+    outOfRange(
+      action,
+      "maxHeapMb",
+      `cannot be enforced for thread workers on ${runtime.name} (its threads share one heap limit with the program): use backend: "process", whose workers it limits`,
+      value,
+    );
+  }
+  return limit;
 }

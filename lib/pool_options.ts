@@ -11,6 +11,7 @@ import {
   type Backend,
   checkArray,
   checkBackend,
+  checkHeapLimit,
   checkPositiveInteger,
   checkTimeout,
   invalid,
@@ -31,9 +32,10 @@ export interface PoolOptions extends NatsPoolOptions {
   /** `"thread"` (default), `"process"`, or `"nats"`: the hosts of a NATS pool. */
   readonly backend?: Backend | "nats";
   /**
-   * Heap limit per worker in MiB: enforced for child processes on Node and Deno
+   * Heap limit per worker in MiB: enforced for child processes on every runtime
    * and for threads on Node; a worker over it ends, failing the tasks it held
-   * with `WorkerExitedError`, and is replaced. Ignored where the runtime cannot enforce it.
+   * with `WorkerExitedError`, and is replaced. Refused (`RangeError`) for threads on
+   * Deno and Bun, which cannot be limited.
    */
   readonly maxHeapMb?: number;
   /** Runs once in each worker before its first task. */
@@ -114,7 +116,7 @@ export function schedulerOptions(options: number | PoolOptions | undefined): Sch
   const initargs = checkArray(action, "initargs", opts.initargs) ?? [];
   const encoded = encodeArgs(initargs);
   checkHandlesFor(backend, encoded.handles, "a pool initializer");
-  const maxHeapMb = checkPositiveInteger(action, "maxHeapMb", opts.maxHeapMb);
+  const maxHeapMb = checkHeapLimit(action, backend, opts.maxHeapMb);
   return {
     workers: processes,
     backend,

@@ -12,7 +12,7 @@ import {
   checkArray,
   checkBackend,
   checkBoolean,
-  checkPositiveInteger,
+  checkHeapLimit,
   checkString,
   checkTimeout,
   invalid,
@@ -35,9 +35,9 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   /** `"thread"` (default) or `"process"`. */
   readonly backend?: Backend;
   /**
-   * Heap limit of the worker in MiB: enforced for child processes on Node and
-   * Deno and for threads on Node; exceeding it ends the worker with a
-   * `WorkerExitedError` as its `error`. Ignored where the runtime cannot enforce it.
+   * Heap limit of the worker in MiB: enforced for child processes on every runtime
+   * and for threads on Node; exceeding it ends the worker with a
+   * `WorkerExitedError` as its `error`. Refused (`RangeError`) for threads on Deno and Bun.
    */
   readonly maxHeapMb?: number;
 }
@@ -97,7 +97,7 @@ export class Process<A extends unknown[] = unknown[]> {
     this.name = checkString(action, "name", options.name) ?? `Process-${++created}`;
     this.#daemon = checkBoolean(action, "daemon", options.daemon) ?? false;
     this.#backend = checkBackend(action, options.backend, "thread");
-    this.#maxHeapMb = checkPositiveInteger(action, "maxHeapMb", options.maxHeapMb);
+    this.#maxHeapMb = checkHeapLimit(action, this.#backend, options.maxHeapMb);
   }
 
   /** Whether this is a daemon; settable only before `start()` (Python: `Process.daemon`). */

@@ -8,6 +8,7 @@
  */
 import process from "node:process";
 import { Pool, runtime } from "../mod.ts";
+import { runtime as adapter } from "../runtimes/mod.ts";
 import { codeWorkload, compileCode, maxResultLength } from "./code.ts";
 import { getWorkload, type WorkloadResult } from "./workloads.ts";
 
@@ -132,7 +133,11 @@ export async function executeRun(spec: RunSpec, hooks: RunHooks = {}): Promise<R
     processes: workers,
     backend,
     ...(hooks.taskTimeoutMs ? { taskTimeoutMs: hooks.taskTimeoutMs } : {}),
-    ...(spec.maxHeapMb ? { maxHeapMb: spec.maxHeapMb } : {}),
+    // Threads on Deno and Bun cannot be limited (the pool would refuse the option): there a
+    // code job's threads run without a heap limit, under the job's time limit only.
+    ...(spec.maxHeapMb && (backend === "process" || adapter.canLimitThreadMemory)
+      ? { maxHeapMb: spec.maxHeapMb }
+      : {}),
     ...(workload ? { initializer: workload.tasks.warm } : {}),
   });
   const release = hooks.onPool?.(pool, backend);

@@ -157,7 +157,7 @@ export class Runtimes {
 
   async #probe(name: RuntimeName): Promise<RuntimeStatus> {
     const current = runtime.name === name;
-    const heapLimit = { process: name !== "bun", thread: name === "node" };
+    const heapLimit = { process: true, thread: name === "node" };
     if (current && this.#options.bins?.[name] === undefined) {
       return {
         name,
