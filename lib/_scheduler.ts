@@ -25,6 +25,7 @@ import { bootData, checkHandlesFor } from "./_spawn.ts";
 import type { TaskSpec } from "./task.ts";
 import { CancelledError, PoolTerminatedError, TimeoutError } from "./errors.ts";
 import type { SchedulerOptions } from "./pool_options.ts";
+import { runtime } from "../runtimes/mod.ts";
 
 /** What a call is submitted with. */
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
@@ -201,10 +202,18 @@ export class Scheduler {
       call,
       false,
       new TimeoutError(
-        `Task '${call.spec.label}' timed out after ${call.timeoutMs} ms in worker '${worker.name}': the worker was stopped and replaced`,
+        `Task '${call.spec.label}' timed out after ${call.timeoutMs} ms in worker '${worker.name}': ${this.#stopping()}`,
       ),
     );
     void worker.terminate();
+  }
+
+  /** What stopping a busy worker does here, for the error of a call that was given up on. */
+  #stopping(): string {
+    if (this.#options.backend === "process" || runtime.canTerminateBusyThread) {
+      return "the worker was stopped and replaced";
+    }
+    return `the worker was replaced, but on ${runtime.name} a thread busy in JavaScript cannot be stopped: it runs on until the task returns or the program exits. Use backend: "process" for tasks that may run away`;
   }
 
   #abort(call: PoolCall): void {
