@@ -102,7 +102,8 @@ export function looksOutOfMemory(code: number | null, signal: string | null): bo
 }
 
 /** The manager call that gives a process-safe equivalent of each shared-memory handle. */
-const managerAlternatives: Record<string, string> = {
+/** The Manager's factory for each shared-memory type, for errors on the process backend. */
+export const managerAlternatives: Record<string, string> = {
   Lock: "Lock()",
   RLock: "RLock()",
   Semaphore: "Semaphore(n)",

@@ -11,6 +11,18 @@ import { type ExecutorOptions, ProcessPoolExecutor } from "./executor.ts";
 import { Manager } from "./manager.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { Process, type ProcessOptions } from "./process.ts";
+import { managerAlternatives } from "./_spawn.ts";
+import { Barrier } from "./barrier.ts";
+import { Condition } from "./condition.ts";
+import { Event } from "./event.ts";
+import { JoinableQueue } from "./joinable_queue.ts";
+import { Lock, RLock } from "./lock.ts";
+import { Pipe } from "./pipe.ts";
+import { Queue } from "./queue.ts";
+import { BoundedSemaphore, Semaphore } from "./semaphore.ts";
+import { RawArray, SharedArray } from "./shared_array.ts";
+import { RawValue, Value } from "./shared_value.ts";
+import { SimpleQueue } from "./simple_queue.ts";
 
 /** The runtime polycore runs on. */
 export interface RuntimeInfo {
@@ -61,6 +73,75 @@ export interface Context {
   ) => ProcessPoolExecutor;
   /** Starts a {@linkcode Manager} whose server runs on this context's backend. */
   Manager(): Promise<Manager>;
+  /**
+   * The shared-memory objects (Python: `ctx.Queue()`, `ctx.Lock()`, `ctx.Value()`…). On the thread
+   * backend they are polycore's own; on the process backend, whose workers share no memory, making
+   * one throws a `TypeError` that names the Manager's equivalent (`await ctx.Manager()`).
+   */
+  readonly Queue: typeof Queue;
+  /** See {@linkcode Context.Queue}. */
+  readonly JoinableQueue: typeof JoinableQueue;
+  /** See {@linkcode Context.Queue}. */
+  readonly SimpleQueue: typeof SimpleQueue;
+  /** See {@linkcode Context.Queue}. */
+  readonly Pipe: typeof Pipe;
+  /** See {@linkcode Context.Queue}. */
+  readonly Lock: typeof Lock;
+  /** See {@linkcode Context.Queue}. */
+  readonly RLock: typeof RLock;
+  /** See {@linkcode Context.Queue}. */
+  readonly Semaphore: typeof Semaphore;
+  /** See {@linkcode Context.Queue}. */
+  readonly BoundedSemaphore: typeof BoundedSemaphore;
+  /** See {@linkcode Context.Queue}. */
+  readonly Event: typeof Event;
+  /** See {@linkcode Context.Queue}. */
+  readonly Condition: typeof Condition;
+  /** See {@linkcode Context.Queue}. */
+  readonly Barrier: typeof Barrier;
+  /** See {@linkcode Context.Queue}. */
+  readonly Value: typeof Value;
+  /** See {@linkcode Context.Queue}. */
+  readonly RawValue: typeof RawValue;
+  /** See {@linkcode Context.Queue} (Python: `ctx.Array`). */
+  readonly SharedArray: typeof SharedArray;
+  /** See {@linkcode Context.Queue}. */
+  readonly RawArray: typeof RawArray;
+}
+
+const sharedMemoryObjects = {
+  Queue,
+  JoinableQueue,
+  SimpleQueue,
+  Pipe,
+  Lock,
+  RLock,
+  Semaphore,
+  BoundedSemaphore,
+  Event,
+  Condition,
+  Barrier,
+  Value,
+  RawValue,
+  SharedArray,
+  RawArray,
+};
+
+/** The shared-memory objects of a backend: themselves, or for processes ones that refuse. */
+function sharedMemoryFor(backend: Backend): typeof sharedMemoryObjects {
+  if (backend === "thread") return sharedMemoryObjects;
+  const refusing: Record<string, unknown> = {};
+  for (const [name, target] of Object.entries(sharedMemoryObjects)) {
+    const alternative = managerAlternatives[name === "Pipe" ? "Connection" : name];
+    const refuse = () => {
+      throw new TypeError(
+        `Cannot create ${name} in a "process" context: it lives in shared memory, which child processes do not share. ` +
+          `Use the Manager's: \`const manager = await ctx.Manager(); await manager.${alternative}\``,
+      );
+    };
+    refusing[name] = new Proxy(target, { construct: refuse, apply: refuse });
+  }
+  return refusing as typeof sharedMemoryObjects;
 }
 
 const contexts = new Map<Backend, Context>();
@@ -110,6 +191,7 @@ export function getContext(backend: Backend = "thread"): Context {
       Pool: ContextPool,
       ProcessPoolExecutor: ContextExecutor,
       Manager: () => Manager.start({ backend: checked }),
+      ...sharedMemoryFor(checked),
     });
     contexts.set(checked, context);
   }

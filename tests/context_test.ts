@@ -2,7 +2,19 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import { activeChildren, cpuCount, getContext, Process, runtime } from "../mod.ts";
+import {
+  activeChildren,
+  BoundedSemaphore,
+  Condition,
+  cpuCount,
+  Event,
+  getContext,
+  Process,
+  Queue,
+  RLock,
+  runtime,
+  Semaphore,
+} from "../mod.ts";
 
 /** Stops whatever a failed test left running, so the runner can exit. */
 async function stopLeftovers(): Promise<void> {
@@ -63,6 +75,49 @@ describe("getContext(), cpuCount() and runtime", () => {
       name: "RangeError",
       message: `Cannot get context as 'backend' must be "thread" or "process": received "bogus"`,
     });
+  });
+
+  it('getContext("thread") makes the shared-memory objects, which its workers share', async () => {
+    const ctx = getContext("thread");
+    const queue = new ctx.Queue<number>();
+    const lock = new ctx.Lock();
+    const counter = new ctx.Value("i", 0);
+    const [here, there] = ctx.Pipe<string>();
+    const worker = new ctx.Process({
+      target: (q: typeof queue, l: typeof lock, v: typeof counter, conn: typeof there) => {
+        for (let i = 0; i < 3; i++) {
+          l.acquireSync();
+          v.value += 1;
+          l.release();
+          q.putSync(i);
+        }
+        conn.send("done");
+      },
+      args: [queue, lock, counter, there],
+    });
+    worker.start();
+    assert.equal(await here.recv(), "done");
+    await worker.join();
+    assert.deepEqual([await queue.get(), await queue.get(), await queue.get()], [0, 1, 2]);
+    assert.equal(counter.value, 3);
+    // The thread context's objects are polycore's own classes, not copies.
+    assert.deepEqual(
+      [ctx.Event, ctx.Condition, ctx.Semaphore, ctx.BoundedSemaphore, ctx.RLock, ctx.Queue],
+      [Event, Condition, Semaphore, BoundedSemaphore, RLock, Queue],
+    );
+    assert.ok(new ctx.Barrier(1) instanceof ctx.Barrier);
+    assert.ok(new ctx.SharedArray("d", [1, 2]).length === 2);
+  });
+
+  it('getContext("process") refuses shared-memory objects, naming the Manager\'s equivalent', () => {
+    const ctx = getContext("process");
+    assert.throws(() => new ctx.Queue(), {
+      name: "TypeError",
+      message: /Cannot create Queue in a "process" context: .*manager\.Queue\(maxsize\)/,
+    });
+    assert.throws(() => new ctx.Lock(), /manager\.Lock\(\)/);
+    assert.throws(() => new ctx.Value("i", 0), /manager\.Value\(typecode, value\)/);
+    assert.throws(() => ctx.Pipe(), /manager\.Pipe\(duplex\)/);
   });
 
   it("cpuCount() is a positive integer", () => {
