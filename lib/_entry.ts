@@ -20,7 +20,7 @@ import {
   type ToWorker,
 } from "./_protocol.ts";
 import { isPackedResult } from "./_packed.ts";
-import { releaseRevivedHandles, transfersOf } from "./_serialize.ts";
+import { releaseRevivedHandles, transfersOf, uncloneablePart } from "./_serialize.ts";
 import { invoke, runCall, syncManagerWrites } from "./_task_runner.ts";
 
 const thread = runtime.workerContext();
@@ -58,13 +58,14 @@ function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
 }
 
 function sendable(outcome: Outcome): Outcome {
+  if (!outcome.ok) return outcome;
   try {
     structuredClone(outcome);
     return outcome;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  } catch {
+    const { at, what } = uncloneablePart(outcome.value, "the result");
     const failure = new TypeError(
-      `Cannot send the result of call ${outcome.id} back from the worker, as it cannot be cloned (${reason}): return plain data, typed arrays, Map, Set, Date or errors`,
+      `Cannot send the result of call ${outcome.id} back from the worker as ${at} is ${what}, which cannot be copied to another thread or process: return plain data, typed arrays, Map, Set, Date or errors`,
     );
     return { id: outcome.id, ok: false, error: encodeThrown(failure) };
   }

@@ -117,9 +117,9 @@ export class PoolWorker {
       const failed: { call: PoolCall; error: unknown }[] = [];
       const sendable: PoolCall[] = [];
       for (const call of calls) {
-        const { index, error } = findUncloneable(Array.from(call.args.args));
-        if (index < 0) sendable.push(call);
-        else failed.push({ call, error: unclonable(call, index, error) });
+        const found = findUncloneable(Array.from(call.args.args));
+        if (found.index < 0) sendable.push(call);
+        else failed.push({ call, error: unclonable(call, found.index, found.at!, found.what!) });
       }
       if (sendable.length > 0) {
         this.#post(
@@ -171,11 +171,9 @@ export class PoolWorker {
   }
 }
 
-function unclonable(call: PoolCall, index: number, error: unknown): TypeError {
-  const reason = error instanceof Error ? error.message : String(error);
-  const what = call.mode === "apply" ? `argument ${index}` : `item ${call.offset + index}`;
+function unclonable(call: PoolCall, index: number, at: string, what: string): TypeError {
+  const where = call.mode === "apply" ? `argument ${index}` : `item ${call.offset + index}`;
   return new TypeError(
-    `Cannot send ${what} of task '${call.spec.label}' to a worker as it cannot be cloned (${reason}): pass plain data, typed arrays, Map, Set, Date, or a polycore handle`,
-    { cause: error },
+    `Cannot send ${where} of task '${call.spec.label}' to a worker as ${at} is ${what}, which cannot be copied to another thread or process: pass plain data, typed arrays, Map, Set, Date, a function, or a polycore handle`,
   );
 }

@@ -320,14 +320,43 @@ export function describe(value: unknown): string {
   return name && name !== "Object" ? `an instance of ${name}` : "an object";
 }
 
-/** Finds the first argument that cannot be cloned; -1 when all can. */
-export function findUncloneable(args: readonly unknown[]): { index: number; error?: unknown } {
-  for (let i = 0; i < args.length; i++) {
-    try {
-      structuredClone(args[i]);
-    } catch (error) {
-      return { index: i, error };
+function clones(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The innermost part of `value` that cannot be cloned, and where it sits under `root`. */
+export function uncloneablePart(value: unknown, root: string): { at: string; what: string } {
+  let at = root;
+  let current = value;
+  descend: while (typeof current === "object" && current !== null) {
+    for (const key of Object.keys(current)) {
+      const child = (current as Record<string, unknown>)[key];
+      if (clones(child)) continue;
+      at += Array.isArray(current) ? `[${key}]` : `.${key}`;
+      current = child;
+      continue descend;
     }
+    break;
+  }
+  const what = typeof current === "symbol" ? `a symbol (${String(current)})` : describe(current);
+  return { at, what };
+}
+
+/**
+ * Finds the first argument that cannot be cloned (-1 when all can), and within it the part
+ * that cannot, described the same way on every runtime (their own messages differ: Node's
+ * quotes a function's whole source, Bun's names nothing).
+ */
+export function findUncloneable(
+  args: readonly unknown[],
+): { index: number; at?: string; what?: string } {
+  for (let i = 0; i < args.length; i++) {
+    if (!clones(args[i])) return { index: i, ...uncloneablePart(args[i], `args[${i}]`) };
   }
   return { index: -1 };
 }

@@ -162,10 +162,10 @@ export class Process<A extends unknown[] = unknown[]> {
     } catch (error) {
       // Nothing has started as far as the caller can tell: the process stays unstarted.
       void channel.terminate();
-      const { index } = findUncloneable(this.#args);
-      const reason = error instanceof Error ? error.message : String(error);
+      const { index, at, what } = findUncloneable(this.#args);
+      const culprit = index < 0 ? "" : `: ${at} is ${what}`;
       throw new TypeError(
-        `Cannot start process '${this.name}' as argument ${index} of task '${this.#spec.label}' cannot be cloned to a worker (${reason}): pass plain data, typed arrays, Map, Set, Date, or a polycore handle`,
+        `Cannot start process '${this.name}' as argument ${index} of task '${this.#spec.label}' cannot be cloned to a worker${culprit}, which cannot be copied to another thread or process; pass plain data, typed arrays, Map, Set, Date, a function, or a polycore handle`,
         { cause: error },
       );
     }
