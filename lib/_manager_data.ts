@@ -7,6 +7,7 @@
 import { checkTypecode, isBigTypecode, sharedView, type Typecode } from "./_typecodes.ts";
 import { deadlineOf, remaining, Waiters } from "./_waiters.ts";
 import { EOFError, ProcessError, QueueEmptyError, QueueFullError } from "./errors.ts";
+import { pythonCompare, pythonEquals } from "./_python_values.ts";
 
 /** An object served by a manager. `caller` identifies the client connection. */
 export interface Managed {
@@ -80,6 +81,13 @@ export class ManagedDict implements Managed {
         map.set(key, next);
         return next;
       }
+      case "popItem": {
+        if (map.size === 0) throw new RangeError("popItem(): the dictionary is empty");
+        const last = [...map.keys()].at(-1);
+        const found = map.get(last);
+        map.delete(last);
+        return [last, found];
+      }
       case "toObject":
         return Object.fromEntries(map);
       case "toMap":
@@ -96,6 +104,17 @@ function at(list: unknown[], index: unknown): number {
     throw new RangeError(`List index out of range: ${String(index)} (length ${list.length})`);
   }
   return resolved;
+}
+
+/** Python's slice bounds `[start:end]` (negative from the end, clamped), as `[start, end)`. */
+function sliceBounds(length: number, start: unknown, end: unknown): [number, number] {
+  const clamp = (value: unknown, fallback: number) => {
+    if (value === undefined || value === null) return fallback;
+    const n = Math.trunc(Number(value));
+    return Math.min(length, Math.max(0, n < 0 ? length + n : n));
+  };
+  const from = clamp(start, 0);
+  return [from, Math.max(from, clamp(end, length))];
 }
 
 /** `manager.list()`: an array on the server. */
@@ -126,18 +145,39 @@ export class ManagedList implements Managed {
       case "pop":
         return items.splice(at(items, args[0] ?? -1), 1)[0];
       case "remove": {
-        const index = items.indexOf(args[0]);
+        const index = items.findIndex((item) => pythonEquals(item, args[0]));
         if (index < 0) throw new RangeError(`Value not in list: ${String(args[0])}`);
         items.splice(index, 1);
         return undefined;
       }
       case "index": {
-        const index = items.indexOf(args[0]);
+        const index = items.findIndex((item) => pythonEquals(item, args[0]));
         if (index < 0) throw new RangeError(`Value not in list: ${String(args[0])}`);
         return index;
       }
       case "count":
-        return items.filter((item) => item === args[0]).length;
+        return items.filter((item) => pythonEquals(item, args[0])).length;
+      case "includes":
+        return items.some((item) => pythonEquals(item, args[0]));
+      case "reverse":
+        items.reverse();
+        return undefined;
+      case "sort": {
+        const sorted = [...items].sort(pythonCompare); // a mixed list throws before any change
+        if (args[0] === true) sorted.reverse();
+        items.splice(0, items.length, ...sorted);
+        return undefined;
+      }
+      case "setSlice": {
+        const [start, end] = sliceBounds(items.length, args[0], args[1]);
+        items.splice(start, end - start, ...(args[2] as unknown[]));
+        return undefined;
+      }
+      case "deleteSlice": {
+        const [start, end] = sliceBounds(items.length, args[0], args[1]);
+        items.splice(start, end - start);
+        return undefined;
+      }
       case "length":
         return items.length;
       case "slice":

@@ -6,6 +6,7 @@
  */
 import { clientFor, type ManagerClient } from "./_manager_client.ts";
 import type { ManagedKind, ManagerAddress } from "./_manager_protocol.ts";
+import { definePythonRepr } from "./_repr.ts";
 import { bootKey } from "./_protocol.ts";
 import { type Handle, type HandleDescriptor, toDescriptor } from "./_serialize.ts";
 
@@ -74,3 +75,9 @@ export class ManagerProxy implements Handle {
     return { descriptor: { module: reviveModule, type: proxyType, state: this.#state } };
   }
 }
+
+// Python: `<DictProxy object, typeid 'dict' at 0x7f…>`; the server-side id stands for the address.
+definePythonRepr(
+  ManagerProxy,
+  (proxy) => `<${proxy.constructor.name} object, typeid '${proxy.kind}' ref=${proxy.ref}>`,
+);

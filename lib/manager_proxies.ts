@@ -74,7 +74,11 @@ export class DictProxy<K = string, V = unknown> extends ManagerProxy {
   add(key: K, delta: number, initial = 0): Promise<number> {
     return this.call("add", key, delta, initial) as Promise<number>;
   }
-  /** A plain object copy (keys as strings). */
+  /** Removes and returns the entry added last (Python: `popitem()`; RangeError when empty). */
+  popItem(): Promise<[K, V]> {
+    return this.call("popItem") as Promise<[K, V]>;
+  }
+  /** A plain object of the entries; keys become strings (use `toMap()` to keep their types). */
   toObject(): Promise<Record<string, V>> {
     return this.call("toObject") as Promise<Record<string, V>>;
   }
@@ -148,6 +152,29 @@ export class ListProxy<T = unknown> extends ManagerProxy {
   /** Removes every item. */
   clear(): Promise<void> {
     return this.write("clear");
+  }
+  /** Whether an item equal to `item` is in the list (Python: `item in l`). */
+  includes(item: T): Promise<boolean> {
+    return this.call("includes", item) as Promise<boolean>;
+  }
+  /** Reverses the list in place, on the server. */
+  reverse(): Promise<void> {
+    return this.write("reverse");
+  }
+  /**
+   * Sorts in place, on the server, as Python does: numbers numerically, strings by code point,
+   * lists element by element (a `TypeError` for a mix). `{ reverse: true }` sorts descending.
+   */
+  sort(options: { readonly reverse?: boolean } = {}): Promise<void> {
+    return this.call("sort", options.reverse === true) as Promise<void>;
+  }
+  /** Replaces `[start, end)` with `items` (Python: `l[start:end] = items`). */
+  setSlice(start: number | undefined, end: number | undefined, items: readonly T[]): Promise<void> {
+    return this.call("setSlice", start, end, items) as Promise<void>;
+  }
+  /** Removes `[start, end)` (Python: `del l[start:end]`). */
+  deleteSlice(start?: number, end?: number): Promise<void> {
+    return this.call("deleteSlice", start, end) as Promise<void>;
   }
 }
 
