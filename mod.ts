@@ -20,6 +20,7 @@ export {
   Pool,
   type PoolOptions,
 } from "./lib/pool.ts";
+export { IMapIterator } from "./lib/imap_iterator.ts";
 export type { PoolStats } from "./lib/_pool_stats.ts";
 export type { Percentiles } from "./lib/_stats.ts";
 export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";

@@ -21,6 +21,18 @@ export interface StreamOptions {
   readonly chunksize?: number;
   readonly buffersize: number;
   readonly ordered: boolean;
+  /** Yield a {@linkcode ChunkFailure} for a failed chunk and go on, instead of throwing. */
+  readonly continueOnError?: boolean;
+}
+
+/** What a stream that goes on after errors yields in place of a failed chunk's results. */
+export class ChunkFailure {
+  /** The chunk's error. */
+  readonly error: unknown;
+  /** @param error The chunk's error. */
+  constructor(error: unknown) {
+    this.error = error;
+  }
 }
 
 const targetChunkMs = 2;
@@ -168,7 +180,13 @@ export async function* streamResults<T>(
         yielding = 1;
         settled = finished.shift()!;
       }
-      if (!settled.ok) throw settled.error;
+      if (!settled.ok) {
+        if (!options.continueOnError) throw settled.error;
+        yield new ChunkFailure(settled.error);
+        yielding = 0;
+        pump();
+        continue;
+      }
       const { results } = settled;
       for (let i = 0; i < results.length; i++) yield results[i];
       yielding = 0;

@@ -13,6 +13,7 @@ import { NatsScheduler } from "./nats/_nats_scheduler.ts";
 import { natsPoolSettings } from "./nats/pool_options.ts";
 import { copyResults, packNumbers } from "./_packed.ts";
 import { definePythonRepr } from "./_repr.ts";
+import { IMapIterator } from "./imap_iterator.ts";
 import { encodeArgs } from "./_serialize.ts";
 import { checkArray, checkPositiveInteger } from "./_validate.ts";
 import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
@@ -286,7 +287,7 @@ export class Pool {
     iterable: unknown,
     options: ImapOptions | undefined,
     ordered: boolean,
-  ): AsyncGenerator<unknown, void, undefined> {
+  ): IMapIterator<unknown> {
     const spec = toTaskSpec(fn, action, "fn");
     checkInput(action, iterable);
     const opts = checkCallOptions(action, options) as ImapOptions;
@@ -302,11 +303,12 @@ export class Pool {
       },
       estimateMs: () => this.#scheduler.estimateMs(spec),
     };
-    return streamResults(runner, iterable as Input<unknown>, {
+    return new IMapIterator(streamResults(runner, iterable as Input<unknown>, {
       buffersize,
       ordered,
+      continueOnError: true,
       ...(chunksize ? { chunksize } : {}),
-    });
+    }));
   }
 
   /**
@@ -325,12 +327,8 @@ export class Pool {
     fn: (arg: T) => R,
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
-  ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#stream("imap task", fn, iterable, options, true) as AsyncGenerator<
-      Awaited<R>,
-      void,
-      undefined
-    >;
+  ): IMapIterator<Awaited<R>> {
+    return this.#stream("imap task", fn, iterable, options, true) as IMapIterator<Awaited<R>>;
   }
 
   /**
@@ -349,12 +347,8 @@ export class Pool {
     fn: (arg: T) => R,
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
-  ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#stream("imap task", fn, iterable, options, false) as AsyncGenerator<
-      Awaited<R>,
-      void,
-      undefined
-    >;
+  ): IMapIterator<Awaited<R>> {
+    return this.#stream("imap task", fn, iterable, options, false) as IMapIterator<Awaited<R>>;
   }
 
   /** Stops accepting work; workers exit when the queued work is done (Python: `Pool.close`). */
