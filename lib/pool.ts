@@ -67,13 +67,20 @@ export class Pool {
     return this.#scheduler.size;
   }
 
-  #check(action: string): void {
+  /** Why `action` is refused now (the pool is not running), or undefined. */
+  #refusal(action: string): Error | undefined {
     const refusal = this.#scheduler.refusal;
-    if (refusal === undefined) return;
+    if (refusal === undefined) return undefined;
     const message = `Cannot ${action} as the pool is not running: ${refusal}`;
-    throw this.#scheduler.failure !== undefined
+    return this.#scheduler.failure !== undefined
       ? new ProcessError(message, { cause: this.#scheduler.failure })
       : new PoolTerminatedError(message);
+  }
+
+  /** Throws the refusal, for calls that return an object (AsyncResult, IMapIterator). */
+  #check(action: string): void {
+    const refused = this.#refusal(action);
+    if (refused) throw refused;
   }
 
   #submit(
@@ -132,7 +139,8 @@ export class Pool {
     const spec = toTaskSpec(fn, action, "fn");
     const list = checkArray(action, "args", args) ?? [];
     const opts = checkCallOptions(action, options);
-    this.#check(action);
+    const refused = this.#refusal(action); // a promise rejects rather than throws
+    if (refused) return Promise.reject(refused);
     return this.#submit(spec, "apply", list, 0, opts).promise as Promise<Awaited<R>>;
   }
 
@@ -153,6 +161,7 @@ export class Pool {
     options?: CallOptions & ResultCallbacks<Awaited<R>>,
   ): AsyncResult<Awaited<R>> {
     checkCallbacks("apply task", options);
+    this.#check("apply task");
     return new AsyncResult(this.apply(fn, args, options), options);
   }
 
@@ -168,7 +177,8 @@ export class Pool {
     checkInput(action, input);
     const opts: MapOptions = checkCallOptions(action, options);
     const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
-    this.#check(action);
+    const refused = this.#refusal(action); // a promise rejects rather than throws
+    if (refused) return Promise.reject(refused);
     return this.#map(spec, mode, input as Input<unknown>, chunksize, opts);
   }
 
@@ -259,6 +269,7 @@ export class Pool {
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
     checkCallbacks("map task", options);
+    this.#check("map task");
     return new AsyncResult(this.map(fn, iterable, options), options);
   }
 
@@ -278,6 +289,7 @@ export class Pool {
     options?: MapOptions & ResultCallbacks<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
     checkCallbacks("starmap task", options);
+    this.#check("starmap task");
     return new AsyncResult(this.starmap(fn, iterable, options), options);
   }
 
