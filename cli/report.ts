@@ -1,9 +1,11 @@
 /**
- * `polycore report <run.json> [--readme README.md] [--template file]`: renders a run of
+ * `polycore report <run.json> [--readme README.md] [--template file] [--svg f] [--html f]`:
+ * renders a run of
  * `polycore bench --json` as markdown — the template's prose (bench/report.md), a table per suite
  * (a column per runtime), the exact command, the machine line and the date — and prints it, or,
  * with `--readme`, writes it between the README's `<!-- bench:start -->` and
- * `<!-- bench:end -->` markers (`npm run bench:report`).
+ * `<!-- bench:end -->` markers (`npm run bench:report`). `--svg` / `--html` write the run as a bar
+ * chart instead (./_chart.ts).
  *
  * Template placeholders, each alone on a line: `<!-- bench:run -->` (the command and machine
  * line) and `<!-- bench:table SUITE -->` (that suite's table). Suites of the run the template
@@ -17,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type BenchRun, columnsOf, machineLine, readRun } from "./_run_file.ts";
 import { comparisonTable } from "./_table.ts";
+import { htmlChart, svgChart } from "./_chart.ts";
 import { usage, UsageError } from "./_usage.ts";
 
 /** The README markers the section lives between. */
@@ -80,6 +83,8 @@ export function report(args: readonly string[]): number {
       allowPositionals: true,
       options: {
         readme: { type: "string" },
+        svg: { type: "string" },
+        html: { type: "string" },
         template: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -106,6 +111,17 @@ export function report(args: readonly string[]): number {
     }
   }
   const run = readRun(file);
+  if (values.svg !== undefined || values.html !== undefined) {
+    const svg = svgChart(run.rows, columnsOf(run, run.rows));
+    if (values.svg !== undefined) writeFileSync(values.svg, svg);
+    if (values.html !== undefined) writeFileSync(values.html, htmlChart(svg, run.command));
+    for (const path of [values.svg, values.html]) {
+      if (path !== undefined) {
+        console.error(`polycore report: wrote a chart of ${run.rows.length} rows to ${path}`);
+      }
+    }
+    if (!values.readme) return 0;
+  }
   const section = renderReport(run, readFileSync(values.template ?? defaultTemplate, "utf8"));
   if (!values.readme) {
     console.log(section);

@@ -1,7 +1,7 @@
 /**
  * Python's `array`/`ctypes` typecodes for `Value` and `SharedArray`, mapped to
- * typed arrays. `q`/`Q` hold bigints; `l`/`L` are 32-bit numbers, as
- * DESIGN.md fixes (CPython's `l` is 64-bit on most Unix builds).
+ * typed arrays. `q`/`Q` hold bigints; `l`/`L` are 32-bit numbers, the same on
+ * every platform (CPython's `l` is 64-bit on most Unix builds, 32-bit on Windows).
  *
  * @module
  */

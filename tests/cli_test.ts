@@ -236,6 +236,26 @@ describe("polycore report", () => {
     },
   );
 
+  it(
+    "draws the run as an SVG chart and a web page: a bar per runtime per benchmark",
+    slow,
+    async () => {
+      const runFile = join(dir, "chart-run.json");
+      const svgFile = join(dir, "chart.svg");
+      const htmlFile = join(dir, "chart.html");
+      writeFileSync(runFile, JSON.stringify(run));
+      const result = await polycore(["report", runFile, "--svg", svgFile, "--html", htmlFile]);
+      assert.equal(result.code, 0, result.stderr);
+      const svg = readFileSync(svgFile, "utf8");
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.equal(svg.match(/<rect x="430" y="\d+" width="[\d.]+" height="14"/g)?.length, 3);
+      assert.match(svg, /<title>node: 50\.0 ms<\/title>/);
+      assert.match(svg, /<title>cpython: 12\.0 ms<\/title>/);
+      assert.match(svg, />Pool\(2\): start \(shorter is better\)</);
+      assert.ok(readFileSync(htmlFile, "utf8").includes(svg));
+    },
+  );
+
   it("refuses a README without the markers", slow, async () => {
     const runFile = join(dir, "report-run.json");
     const readme = join(dir, "NO_MARKERS.md");

@@ -178,7 +178,7 @@ describe("the npm package, installed from its tarball", slow, () => {
       module: "nodenext",
       moduleResolution: "nodenext",
       target: "es2022",
-      lib: ["es2022"],
+      lib: ["es2024"],
       noEmit: true,
       types: ["node"],
       typeRoots: [join(root, "node_modules", "@types")],
