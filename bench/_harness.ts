@@ -101,6 +101,20 @@ export interface SuiteOptions {
   readonly timeMs?: number;
 }
 
+/**
+ * Tells `polycore bench` how far the suite is (a marker line on stderr, which the CLI turns into
+ * its progress bar and does not show), when the CLI asked for it.
+ */
+export function reportProgress(done: number, total: number): void {
+  if (process.env[progressVariable] === "1") {
+    process.stderr.write(`${progressMarker} ${done}/${total}\n`);
+  }
+}
+
+/** The variable `polycore bench` sets, and the start of a progress line. */
+export const progressVariable = "POLYCORE_BENCH_PROGRESS";
+export const progressMarker = "polycore-bench-progress";
+
 /** Sink for task results, so no result is dead code. */
 let sink: unknown;
 
@@ -217,6 +231,7 @@ export async function measureSuite(
       e.max = Math.max(e.max, a, b);
       e.n += result.latency.samplesCount;
     }
+    reportProgress(round + 1, rounds);
   }
 
   const rows: BenchRow[] = tasks.map((task) => {

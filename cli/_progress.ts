@@ -27,6 +27,8 @@ export class Progress {
   readonly #tty: boolean;
   readonly #lines: boolean;
   #done = 0;
+  /** How far the running step is (0…1), as its suite reports it. */
+  #fraction = 0;
   #label = "";
   #started = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -45,6 +47,7 @@ export class Progress {
   /** A step begins. */
   start(label: string): void {
     this.#label = label;
+    this.#fraction = 0;
     this.#started = performance.now();
     if (this.#tty) {
       this.#draw();
@@ -66,6 +69,12 @@ export class Progress {
     else this.#out.write(this.#lines ? `polycore bench: ${line}\n` : `${result}\n`);
   }
 
+  /** The running step is `fraction` (0…1) done: the bar moves within the step, on a terminal. */
+  within(fraction: number): void {
+    this.#fraction = Math.min(1, Math.max(0, fraction));
+    if (this.#tty && this.#timer) this.#draw();
+  }
+
   /** A line of its own (a skipped runtime, a notice). */
   note(text: string): void {
     this.#out.write(this.#tty ? `\r\x1b[2K${text}\n` : `polycore bench: ${text}\n`);
@@ -74,10 +83,13 @@ export class Progress {
 
   #draw(): void {
     const width = 24;
-    const filled = Math.round((this.#done / Math.max(1, this.#total)) * width);
+    const filled = Math.round(((this.#done + this.#fraction) / Math.max(1, this.#total)) * width);
     const bar = `${"#".repeat(filled)}${"-".repeat(width - filled)}`;
     const seconds = Math.round((performance.now() - this.#started) / 1000);
-    const text = `[${bar}] ${this.#done + 1}/${this.#total} ${this.#label} · ${seconds} s`;
+    const percent = this.#fraction > 0 ? ` ${Math.round(this.#fraction * 100)}%` : "";
+    const text = `[${bar}] ${
+      this.#done + 1
+    }/${this.#total} ${this.#label}${percent} · ${seconds} s`;
     this.#out.write(`\r\x1b[2K${text.slice(0, Math.max(20, (this.#out.columns || 80) - 1))}`);
   }
 }

@@ -63,9 +63,19 @@ interface StepResult {
 
 let current: ReturnType<typeof spawn> | undefined;
 
-function runStep(step: Step, args: string[], cwd: string, verbose: boolean): Promise<StepResult> {
+/** A suite's progress line (bench/_harness.ts `reportProgress`): `polycore-bench-progress 2/5`. */
+const progressLine = /^polycore-bench-progress (\d+)\/(\d+)$/;
+
+function runStep(
+  step: Step,
+  args: string[],
+  cwd: string,
+  verbose: boolean,
+  onProgress: (fraction: number) => void,
+): Promise<StepResult> {
   const env: Record<string, string | undefined> = {
     ...process.env,
+    POLYCORE_BENCH_PROGRESS: "1",
     NO_COLOR: "1",
     PYTHONDONTWRITEBYTECODE: "1", // no __pycache__ in bench/python/ (or in node_modules)
   };
@@ -81,9 +91,20 @@ function runStep(step: Step, args: string[], cwd: string, verbose: boolean): Pro
       if (verbose) process.stderr.write(chunk);
     };
     child.stdout!.setEncoding("utf8").on("data", keep);
+    let partial = "";
     child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      errors = (errors + chunk).slice(-keptOutput);
-      keep(chunk);
+      // Progress lines move the bar and are not shown; the rest is the suite's own stderr.
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      const shown = lines.filter((line) => {
+        const match = progressLine.exec(line);
+        if (match) onProgress(Number(match[1]) / Number(match[2]));
+        return !match;
+      });
+      if (shown.length === 0) return;
+      const text = shown.join("\n") + "\n";
+      errors = (errors + text).slice(-keptOutput);
+      keep(text);
     });
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -159,6 +180,7 @@ export async function bench(args: readonly string[]): Promise<number> {
         commandFor(step.runtime, step.file, flags),
         cwd,
         options.verbose,
+        (fraction) => progress.within(fraction),
       );
       let reason = result.reason;
       if (result.ok) {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtime } from "../mod.ts";
+import { Progress } from "../cli/_progress.ts";
 
 const cli = fileURLToPath(new URL("../cli/polycore.ts", import.meta.url));
 const slow = { timeout: 120_000 };
@@ -54,6 +55,7 @@ describe("polycore bench", () => {
     const result = await polycore([...args, "--backends", "thread", "--quick", "--json", file]);
     const why = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, why);
+    assert.doesNotMatch(why, /polycore-bench-progress/, "the suite's progress lines are not shown");
 
     const run = JSON.parse(readFileSync(file, "utf8"));
     assert.match(run.command, /bench --suite selftest --runtimes \w+ --backends thread --quick/);
@@ -155,6 +157,20 @@ describe("the seeds suite", () => {
       assert.ok(names.length > 0, `${script} names no row`);
       for (const name of names) assert.ok(js.includes(`"${name}"`), `${script}: '${name}'`);
     }
+  });
+});
+
+describe("the progress bar", () => {
+  it("moves within a step as its suite reports rounds, on a terminal", () => {
+    let screen = "";
+    const tty = { isTTY: true, columns: 120, write: (text: string) => void (screen += text) };
+    const progress = new Progress(2, tty);
+    progress.start("pool on node");
+    progress.within(0.5);
+    const frame = screen.split("\r\x1b[2K").at(-1)!;
+    assert.match(frame, /^\[######------------------\] 1\/2 pool on node 50% · \d+ s$/);
+    progress.finish();
+    assert.match(screen, /\[1\/2\] pool on node: [\d.]+ s\n$/);
   });
 });
 
