@@ -42,6 +42,47 @@ function openingOf(tokens: readonly Token[], close: number): number {
   return -1;
 }
 
+/**
+ * Adds to `bound` the names of a pattern opening at `start`: a destructuring (`{ a, b: c, ...d }`,
+ * `[e]`) or a parameter list (`(f, g = 1)`); keys and default values bind nothing.
+ */
+function bindPattern(tokens: readonly Token[], start: number, bound: Set<string>): void {
+  let depth = 0;
+  let defaultDepth = -1; // inside `= value`, up to the next `,` or closing at this depth
+  for (let k = start; k < tokens.length; k++) {
+    const t = tokens[k];
+    if (t.text === "{" || t.text === "[" || t.text === "(") {
+      depth++;
+      continue;
+    }
+    if (t.text === "}" || t.text === "]" || t.text === ")") {
+      if (depth === defaultDepth) defaultDepth = -1;
+      if (--depth === 0) return;
+      continue;
+    }
+    if (defaultDepth !== -1) {
+      if (t.text === "," && depth === defaultDepth) defaultDepth = -1;
+      continue;
+    }
+    if (t.text === "=") defaultDepth = depth;
+    else if (t.kind === "id" && tokens[k + 1]?.text !== ":") bound.add(t.text); // not a key
+  }
+}
+
+/**
+ * The parameters of the function `source` defines (its outermost one): they shadow any module
+ * binding of the same name for the whole body.
+ */
+export function parameterNames(source: string): Set<string> {
+  const tokens = tokenize(source);
+  const names = new Set<string>();
+  let k = tokens[0]?.text === "async" ? 1 : 0;
+  if (tokens[k]?.kind === "id" && tokens[k + 1]?.text === "=>") return names.add(tokens[k].text);
+  k = tokens.findIndex((t) => t.text === "(");
+  if (k >= 0) bindPattern(tokens, k, names);
+  return names;
+}
+
 /** Names bound inside `tokens`: parameters of every function in it and its local declarations. */
 function boundNames(tokens: readonly Token[]): Set<string> {
   const bound = new Set<string>();
@@ -51,14 +92,16 @@ function boundNames(tokens: readonly Token[]): Set<string> {
       if (t.kind === "id" && beforeParameter.has(tokens[k - 1].text)) bound.add(t.text);
     }
   };
+  const pattern = (start: number) => bindPattern(tokens, start, bound);
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.kind === "id" && declaring.has(t.text)) {
       const next = tokens[k + 1];
       if (next?.kind === "id") bound.add(next.text);
-      else if (next && (next.text === "{" || next.text === "[" || next.text === "(")) {
+      else if (next && (next.text === "{" || next.text === "[")) pattern(k + 1);
+      else if (next?.text === "(") {
         const close = tokens.findIndex((x, j) => j > k && x.text === ")");
-        if (next.text === "(" && close > k) parameters(k + 1, close);
+        if (close > k) parameters(k + 1, close);
       }
     } else if (t.text === "=>") {
       const before = tokens[k - 1];

@@ -20,6 +20,7 @@ import {
   scanModule,
 } from "./_module_scan.ts";
 import { referencedNames, tokenize } from "./_tokens.ts";
+import { parameterNames } from "./_free_names.ts";
 
 /** What a task needs of its module: a context, none, or why none could be made. */
 export type ContextResult =
@@ -245,7 +246,9 @@ function usableModule(
  * uses; none when it uses no module names (it is then shipped as plain source).
  */
 export function taskContext(homes: readonly string[], source: string, name: string): ContextResult {
-  const names = referencedNames(tokenize(source));
+  // The function's own parameters shadow module bindings of the same name: they need none.
+  const parameters = parameterNames(source);
+  const names = [...referencedNames(tokenize(source))].filter((n) => !parameters.has(n));
   let best: { url: URL; extension: string; module: ScannedModule; score: number } | undefined;
   let problem: string | undefined;
   for (const href of homes) {

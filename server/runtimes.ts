@@ -246,6 +246,8 @@ export class Runtimes {
       cwd: this.#root,
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
+      // Its own process group: whatever the job starts is killed with it at the end.
+      detached: process.platform !== "win32",
     });
     let stderr = "";
     let pending = "";
@@ -290,6 +292,17 @@ export class Runtimes {
     } finally {
       clearTimeout(killTimer);
       signal?.removeEventListener("abort", onAbort);
+      killGroup(child.pid);
     }
+  }
+}
+
+/** Kills what is left of a runner's process group (processes its job started). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined || process.platform === "win32") return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // ESRCH: nothing is left in the group.
   }
 }

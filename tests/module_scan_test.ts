@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { scanModule } from "../lib/_module_scan.ts";
-import { freeNames } from "../lib/_free_names.ts";
+import { freeNames, parameterNames } from "../lib/_free_names.ts";
 import { referencedNames, tokenize } from "../lib/_tokens.ts";
 
 function namesOf(source: string): string[] {
@@ -175,5 +175,38 @@ describe("freeNames()", () => {
     const source = "function run(x = SCALE) { if (ready) { return helper(x) } " +
       "return { key: table[x] } }";
     assert.deepEqual([...freeNames(source)].sort(), ["SCALE", "helper", "ready", "table"]);
+  });
+
+  it("binds the names of destructuring declarations, not their keys or defaults", () => {
+    const cases: [string, string[]][] = [
+      ["(x) => { const { a, b: c, ...d } = x; return a + c + d.e + f; }", ["f"]],
+      ["(x) => { const [p, [q = help(r, s)], ...t] = x; return p + q + t + u; }", [
+        "help",
+        "r",
+        "s",
+        "u",
+      ]],
+      ["() => { for (const [k, v] of m) use(k, v); }", ["m", "use"]],
+      // A code job's body: `spawn` is its own, so no module context is looked for.
+      ["async function (input) { const { spawn } = await import('x'); return spawn(input); }", []],
+    ];
+    for (const [source, free] of cases) {
+      assert.deepEqual([...freeNames(source)].sort(), free.sort(), source);
+    }
+  });
+});
+
+describe("parameterNames()", () => {
+  it("names the outermost function's parameters, destructured ones too, not defaults", () => {
+    const cases: [string, string[]][] = [
+      ["async function anonymous(input\n) { return input; }", ["input"]],
+      ["(a, { b, c: d }, [e], ...f) => a", ["a", "b", "d", "e", "f"]],
+      ["x => x * 2", ["x"]],
+      ["async y => y", ["y"]],
+      ["function f(n = LIMIT, m) { return n + m }", ["m", "n"]],
+    ];
+    for (const [source, names] of cases) {
+      assert.deepEqual([...parameterNames(source)].sort(), names, source);
+    }
   });
 });

@@ -4,7 +4,8 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createApp, type PlaygroundApp } from "../server/mod.ts";
-import { call, errorOf } from "./fixtures/server_helpers.ts";
+import process from "node:process";
+import { call, errorOf, until } from "./fixtures/server_helpers.ts";
 
 const apps: PlaygroundApp[] = [];
 function app(options: Parameters<typeof createApp>[0] = {}): PlaygroundApp {
@@ -16,11 +17,22 @@ after(async () => {
   await Promise.all(apps.map((a) => a.shutdown()));
 });
 
+const slow = { timeout: 120_000 };
 const json = { "content-type": "application/json", host: "127.0.0.1:8787" };
 
 /** `[[[…[1]…]]]`, `depth` arrays deep, as JSON text (built without recursion). */
 function nested(depth: number): string {
   return "[".repeat(depth) + "1" + "]".repeat(depth);
+}
+
+/** Whether process `pid` is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe("the playground refuses what used to break it", () => {
@@ -71,4 +83,50 @@ describe("the playground refuses what used to break it", () => {
     });
     assert.equal(accepted.status, 202, accepted.text);
   });
+
+  it(
+    "a process a code job starts ends with the job (the runner's process group)",
+    slow,
+    async () => {
+      const coder = app({ allowCode: true });
+      const source = [
+        'const { spawn } = await import("node:child_process");',
+        'const child = spawn("sleep", ["30"], { stdio: "ignore" });',
+        "child.unref();",
+        "return child.pid;",
+      ].join("\n");
+      const reply = await call(coder, "/api/jobs?wait=true", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ workload: "code", params: { source, inputs: [1] }, workers: 1 }),
+      });
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.body.state, "succeeded", JSON.stringify(reply.body.error));
+      const [pid] = reply.body.result.result.value as number[];
+      assert.ok(Number.isInteger(pid) && pid > 0, String(pid));
+      await until(async () => !alive(pid), `the job's child ${pid} is gone`, 15_000);
+    },
+  );
+
+  it(
+    "a code job's `input` is its parameter, never a same-named variable of a server module",
+    slow,
+    async () => {
+      // The job names something undefined, so its module context is looked up; the runner's own
+      // top-level `input` (read from its stdin) must not be initialized in the worker for it.
+      const coder = app({ allowCode: true });
+      const reply = await call(coder, "/api/jobs?wait=true", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({
+          workload: "code",
+          params: { source: "return [typeof notDefinedAnywhere, input * 2];", inputs: [21] },
+          workers: 1,
+        }),
+      });
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.body.state, "succeeded", JSON.stringify(reply.body.error));
+      assert.deepEqual(reply.body.result.result.value, [["undefined", 42]]);
+    },
+  );
 });
