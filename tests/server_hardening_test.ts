@@ -104,7 +104,7 @@ describe("the playground refuses what used to break it", () => {
       assert.equal(reply.body.state, "succeeded", JSON.stringify(reply.body.error));
       const [pid] = reply.body.result.result.value as number[];
       assert.ok(Number.isInteger(pid) && pid > 0, String(pid));
-      await until(async () => !alive(pid), `the job's child ${pid} is gone`, 15_000);
+      await until(() => !alive(pid), `the job's child ${pid} is gone`, 15_000);
     },
   );
 
