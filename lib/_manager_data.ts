@@ -7,7 +7,7 @@
 import { checkTypecode, isBigTypecode, sharedView, type Typecode } from "./_typecodes.ts";
 import { deadlineOf, remaining, Waiters } from "./_waiters.ts";
 import { EOFError, ProcessError, QueueEmptyError, QueueFullError } from "./errors.ts";
-import { pythonCompare, pythonEquals } from "./_python_values.ts";
+import { pythonCompare, pythonEquals, pythonIndex, sliceBounds } from "./_python_values.ts";
 
 /** An object served by a manager. `caller` identifies the client connection. */
 export interface Managed {
@@ -97,26 +97,6 @@ export class ManagedDict implements Managed {
   }
 }
 
-function at(list: unknown[], index: unknown): number {
-  const i = Number(index);
-  const resolved = i < 0 ? list.length + i : i;
-  if (!Number.isInteger(i) || resolved < 0 || resolved >= list.length) {
-    throw new RangeError(`List index out of range: ${String(index)} (length ${list.length})`);
-  }
-  return resolved;
-}
-
-/** Python's slice bounds `[start:end]` (negative from the end, clamped), as `[start, end)`. */
-function sliceBounds(length: number, start: unknown, end: unknown): [number, number] {
-  const clamp = (value: unknown, fallback: number) => {
-    if (value === undefined || value === null) return fallback;
-    const n = Math.trunc(Number(value));
-    return Math.min(length, Math.max(0, n < 0 ? length + n : n));
-  };
-  const from = clamp(start, 0);
-  return [from, Math.max(from, clamp(end, length))];
-}
-
 /** `manager.list()`: an array on the server. */
 export class ManagedList implements Managed {
   readonly #items: unknown[];
@@ -135,15 +115,15 @@ export class ManagedList implements Managed {
         items.push(...(args[0] as unknown[]));
         return undefined;
       case "get":
-        return items[at(items, args[0])];
+        return items[pythonIndex(items, args[0])];
       case "set":
-        items[at(items, args[0])] = args[1];
+        items[pythonIndex(items, args[0])] = args[1];
         return undefined;
       case "insert":
         items.splice(Math.min(Number(args[0]), items.length), 0, args[1]);
         return undefined;
       case "pop":
-        return items.splice(at(items, args[0] ?? -1), 1)[0];
+        return items.splice(pythonIndex(items, args[0] ?? -1), 1)[0];
       case "remove": {
         const index = items.findIndex((item) => pythonEquals(item, args[0]));
         if (index < 0) throw new RangeError(`Value not in list: ${String(args[0])}`);

@@ -41,3 +41,60 @@ export interface PoolCall {
 export function isExclusive(call: PoolCall): boolean {
   return call.timeoutMs !== undefined || call.signal !== undefined;
 }
+
+/** A call ready to queue: `init` with its id, submission time and the default time limit. */
+export function newCall(
+  init: Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">,
+  id: number,
+  defaultTimeoutMs: number | undefined,
+): PoolCall {
+  return {
+    ...init,
+    timeoutMs: init.timeoutMs ?? defaultTimeoutMs,
+    id,
+    submittedAt: performance.now(),
+    dispatchedAt: 0,
+    done: false,
+  };
+}
+
+/** Fails a call that never gets queued (refused at submission). */
+export function refuseCall(call: PoolCall, error: unknown): PoolCall {
+  call.done = true;
+  call.reject(error);
+  return call;
+}
+
+/**
+ * Settles `call` once: stops its timer and abort listener, counts it, and resolves or rejects
+ * it (a failure fails its map). `false` when it was already settled. `counted: false` for
+ * calls withdrawn before they ran.
+ */
+export function settleCall(
+  call: PoolCall,
+  ok: boolean,
+  value: unknown,
+  accounting: { completed: number; failed: number },
+  counted = true,
+): boolean {
+  if (call.done) return false;
+  call.done = true;
+  clearTimeout(call.timer);
+  if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
+  if (ok) {
+    accounting.completed++;
+    call.resolve(value);
+  } else {
+    if (counted) accounting.failed++;
+    if (call.group) call.group.failed = true;
+    call.reject(value);
+  }
+  return true;
+}
+
+/** `Task 'f'`, or for a chunk of a map `Task 'f' (items 100–199)`, for error messages. */
+export function callLabel(call: PoolCall): string {
+  return call.mode === "apply"
+    ? `Task '${call.spec.label}'`
+    : `Task '${call.spec.label}' (items ${call.offset}–${call.offset + call.items - 1})`;
+}

@@ -8,6 +8,7 @@ import type { PoolCall } from "./_pool_call.ts";
 import type { PoolStats } from "./_pool_stats.ts";
 import type { CallInit } from "./_scheduler.ts";
 import type { TaskSpec } from "./task.ts";
+import { PoolTerminatedError, ProcessError } from "./errors.ts";
 
 /** Runs a pool's calls and settles them through their `resolve`/`reject`. */
 export interface PoolScheduler {
@@ -31,4 +32,28 @@ export interface PoolScheduler {
   terminate(): Promise<void>;
   join(): Promise<void>;
   stats(): PoolStats;
+}
+
+/** Where a scheduler is in its life. */
+export type SchedulerState = "running" | "closed" | "terminated" | "broken";
+
+/** Python's pool state for `state`: RUN, CLOSE or TERMINATE (broken counts as terminated). */
+export function pythonStateName(state: SchedulerState): "RUN" | "CLOSE" | "TERMINATE" {
+  return state === "running" ? "RUN" : state === "closed" ? "CLOSE" : "TERMINATE";
+}
+
+/** Why new work is refused in `state`; `broken` says why the pool broke. */
+export function refusalIn(state: SchedulerState, broken: string): string | undefined {
+  if (state === "running") return undefined;
+  return state === "broken" ? broken : `it is ${state}`;
+}
+
+/** The error for `action` on a pool that is not running (a broken one carries why), or none. */
+export function refusalError(scheduler: PoolScheduler, action: string): Error | undefined {
+  const refusal = scheduler.refusal;
+  if (refusal === undefined) return undefined;
+  const message = `Cannot ${action} as the pool is not running: ${refusal}`;
+  return scheduler.failure !== undefined
+    ? new ProcessError(message, { cause: scheduler.failure })
+    : new PoolTerminatedError(message);
 }

@@ -1,7 +1,8 @@
 /**
- * Python's equality and ordering of plain values, for the manager's list and dict methods that
- * compare items (`remove`, `index`, `count`, `sort`): items arrive as copies, so identity would
- * never match an array or object the way Python's `==` does.
+ * Python's semantics of plain values for the manager's list and dict: equality and ordering for
+ * the methods that compare items (`remove`, `index`, `count`, `sort`; items arrive as copies, so
+ * identity would never match an array or object the way Python's `==` does), and indexes and
+ * slices counted from the end when negative.
  *
  * @module
  */
@@ -62,4 +63,25 @@ export function pythonCompare(a: unknown, b: unknown): number {
   }
   const [x, y] = [a as number | string, b as number | string];
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Python's `list[index]` position (negative from the end); a `RangeError` when out of range. */
+export function pythonIndex(list: readonly unknown[], index: unknown): number {
+  const i = Number(index);
+  const resolved = i < 0 ? list.length + i : i;
+  if (!Number.isInteger(i) || resolved < 0 || resolved >= list.length) {
+    throw new RangeError(`List index out of range: ${String(index)} (length ${list.length})`);
+  }
+  return resolved;
+}
+
+/** Python's slice bounds `[start:end]` (negative from the end, clamped), as `[start, end)`. */
+export function sliceBounds(length: number, start: unknown, end: unknown): [number, number] {
+  const clamp = (value: unknown, fallback: number) => {
+    if (value === undefined || value === null) return fallback;
+    const n = Math.trunc(Number(value));
+    return Math.min(length, Math.max(0, n < 0 ? length + n : n));
+  };
+  const from = clamp(start, 0);
+  return [from, Math.max(from, clamp(end, length))];
 }

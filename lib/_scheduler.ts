@@ -16,7 +16,8 @@ import {
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
 import { takeBatch } from "./_batching.ts";
-import type { PoolCall } from "./_pool_call.ts";
+import { newCall, type PoolCall, refuseCall, settleCall } from "./_pool_call.ts";
+import { pythonStateName, refusalIn, type SchedulerState } from "./_pool_scheduler.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "./_protocol.ts";
 import { PoolAccounting, type PoolStats } from "./_pool_stats.ts";
@@ -30,8 +31,6 @@ import { runtime } from "../runtimes/mod.ts";
 /** What a call is submitted with. */
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
 
-type State = "running" | "closed" | "terminated" | "broken";
-
 const maxEarlyExits = 3;
 
 /** Queues calls and runs them on a set of workers. */
@@ -39,7 +38,7 @@ export class Scheduler {
   readonly #options: SchedulerOptions;
   readonly #queue = new Deque<PoolCall>();
   readonly #workers = new Set<PoolWorker>();
-  #state: State = "running";
+  #state: SchedulerState = "running";
   #failure?: unknown;
   /** Measured run time of one item, per task (ms). */
   readonly #estimates = new TaskEstimates();
@@ -60,13 +59,12 @@ export class Scheduler {
 
   /** Python's pool state: RUN, CLOSE or TERMINATE (a broken pool counts as terminated). */
   get stateName(): "RUN" | "CLOSE" | "TERMINATE" {
-    return this.#state === "running" ? "RUN" : this.#state === "closed" ? "CLOSE" : "TERMINATE";
+    return pythonStateName(this.#state);
   }
 
   /** Whether new work is accepted; the reason when it is not. */
   get refusal(): string | undefined {
-    if (this.#state === "running") return undefined;
-    return this.#state === "broken" ? "its initializer failed" : `it is ${this.#state}`;
+    return refusalIn(this.#state, "its initializer failed");
   }
 
   /** The error that broke the pool, if one did. */
@@ -86,37 +84,23 @@ export class Scheduler {
 
   /** Queues a call; settles it through `init.resolve`/`init.reject`. */
   submit(init: CallInit): PoolCall {
-    const call: PoolCall = {
-      ...init,
-      timeoutMs: init.timeoutMs ?? this.#options.taskTimeoutMs,
-      id: this.#nextId++,
-      submittedAt: performance.now(),
-      dispatchedAt: 0,
-      done: false,
-    };
+    const call = newCall(init, this.#nextId++, this.#options.taskTimeoutMs);
     try {
       checkHandlesFor(this.#options.backend, call.args.handles, `task '${call.spec.label}'`);
     } catch (error) {
-      call.done = true;
-      call.reject(error);
-      return call;
+      return refuseCall(call, error);
     }
     if (this.#state === "terminated" || this.#state === "broken") {
       // A lazy map (imap) may still submit chunks after the pool stopped: settle them at once.
-      call.done = true;
-      call.reject(
+      return refuseCall(
+        call,
         this.#state === "broken"
           ? this.#failure
           : new PoolTerminatedError("The pool was terminated before the task started"),
       );
-      return call;
     }
     if (call.signal) {
-      if (call.signal.aborted) {
-        call.done = true;
-        call.reject(call.signal.reason);
-        return call;
-      }
+      if (call.signal.aborted) return refuseCall(call, call.signal.reason);
       call.onAbort = () => this.#abort(call);
       call.signal.addEventListener("abort", call.onAbort, { once: true });
     }
@@ -230,19 +214,9 @@ export class Scheduler {
 
   /** Settles a call once; `counted: false` for calls withdrawn before they ran. */
   #settle(call: PoolCall, ok: boolean, value: unknown, counted = true): void {
-    if (call.done) return;
-    call.done = true;
-    if (call.dispatchedAt === 0 && --this.#queued === 0) this.#releaseIdle();
-    clearTimeout(call.timer);
-    if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
-    if (ok) {
-      this.#accounting.completed++;
-      call.resolve(value);
-    } else {
-      if (counted) this.#accounting.failed++;
-      if (call.group) call.group.failed = true;
-      call.reject(value);
-    }
+    const queued = call.dispatchedAt === 0 && !call.done;
+    if (!settleCall(call, ok, value, this.#accounting, counted)) return;
+    if (queued && --this.#queued === 0) this.#releaseIdle();
   }
 
   #spawn(): void {

@@ -82,7 +82,7 @@ export function checkPositiveInteger(
 
 /**
  * An optional heap limit (MiB) for workers of `backend`: refused with a `RangeError` where this
- * runtime cannot enforce it (threads on Deno and Bun), rather than silently ignored.
+ * runtime cannot enforce it (`canLimitThreadMemory` false), rather than silently ignored.
  */
 export function checkHeapLimit(
   action: string,

@@ -8,7 +8,7 @@ import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "./_protocol.ts";
 import type { PoolStats } from "./_pool_stats.ts";
 import { type CallInit, Scheduler } from "./_scheduler.ts";
-import type { PoolScheduler } from "./_pool_scheduler.ts";
+import { type PoolScheduler, refusalError } from "./_pool_scheduler.ts";
 import { NatsScheduler } from "./nats/_nats_scheduler.ts";
 import { natsPoolSettings } from "./nats/pool_options.ts";
 import { copyResults, packNumbers } from "./_packed.ts";
@@ -17,7 +17,7 @@ import { IMapIterator } from "./imap_iterator.ts";
 import { encodeArgs } from "./_serialize.ts";
 import { checkArray, checkPositiveInteger } from "./_validate.ts";
 import { AsyncResult, checkCallbacks, type ResultCallbacks } from "./async_result.ts";
-import { CancelledError, PoolTerminatedError, ProcessError } from "./errors.ts";
+import { CancelledError, ProcessError } from "./errors.ts";
 import {
   type CallOptions,
   checkCallOptions,
@@ -67,19 +67,9 @@ export class Pool {
     return this.#scheduler.size;
   }
 
-  /** Why `action` is refused now (the pool is not running), or undefined. */
-  #refusal(action: string): Error | undefined {
-    const refusal = this.#scheduler.refusal;
-    if (refusal === undefined) return undefined;
-    const message = `Cannot ${action} as the pool is not running: ${refusal}`;
-    return this.#scheduler.failure !== undefined
-      ? new ProcessError(message, { cause: this.#scheduler.failure })
-      : new PoolTerminatedError(message);
-  }
-
   /** Throws the refusal, for calls that return an object (AsyncResult, IMapIterator). */
   #check(action: string): void {
-    const refused = this.#refusal(action);
+    const refused = refusalError(this.#scheduler, action);
     if (refused) throw refused;
   }
 
@@ -139,7 +129,7 @@ export class Pool {
     const spec = toTaskSpec(fn, action, "fn");
     const list = checkArray(action, "args", args) ?? [];
     const opts = checkCallOptions(action, options);
-    const refused = this.#refusal(action); // a promise rejects rather than throws
+    const refused = refusalError(this.#scheduler, action); // a promise rejects rather than throws
     if (refused) return Promise.reject(refused);
     return this.#submit(spec, "apply", list, 0, opts).promise as Promise<Awaited<R>>;
   }
@@ -177,7 +167,7 @@ export class Pool {
     checkInput(action, input);
     const opts: MapOptions = checkCallOptions(action, options);
     const chunksize = checkPositiveInteger(action, "chunksize", opts.chunksize);
-    const refused = this.#refusal(action); // a promise rejects rather than throws
+    const refused = refusalError(this.#scheduler, action); // a promise rejects rather than throws
     if (refused) return Promise.reject(refused);
     return this.#map(spec, mode, input as Input<unknown>, chunksize, opts);
   }

@@ -33,9 +33,9 @@ export interface PoolOptions extends NatsPoolOptions {
   readonly backend?: Backend | "nats";
   /**
    * Heap limit per worker in MiB: enforced for child processes on every runtime
-   * and for threads on Node; a worker over it ends, failing the tasks it held
-   * with `WorkerExitedError`, and is replaced. Refused (`RangeError`) for threads on
-   * Deno and Bun, which cannot be limited.
+   * and for threads where the runtime can; a worker over it ends, failing the tasks it held
+   * with `WorkerExitedError`, and is replaced. Refused (`RangeError`) for threads where
+   * the runtime cannot limit them (`runtime.canLimitThreadMemory`; see the README).
    */
   readonly maxHeapMb?: number;
   /** Runs once in each worker before its first task. */

@@ -36,8 +36,9 @@ export interface ProcessOptions<A extends unknown[] = unknown[]> {
   readonly backend?: Backend;
   /**
    * Heap limit of the worker in MiB: enforced for child processes on every runtime
-   * and for threads on Node; exceeding it ends the worker with a
-   * `WorkerExitedError` as its `error`. Refused (`RangeError`) for threads on Deno and Bun.
+   * and for threads where the runtime can; exceeding it ends the worker with a
+   * `WorkerExitedError` as its `error`. Refused (`RangeError`) for threads where the runtime
+   * cannot limit them (`runtime.canLimitThreadMemory`; see the README's runtime table).
    */
   readonly maxHeapMb?: number;
 }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { invalid } from "../_validate.ts";
+
 /**
  * Options of the NATS client's `connect()` (`@nats-io/transport-node`'s `ConnectionOptions`):
  * `token`, `user`/`pass`, `authenticator` (nkeys, JWT), `tls`, `name`, reconnection… Typed here
@@ -99,6 +101,31 @@ export interface JetStreamEnums {
   readonly RetentionPolicy: { readonly Workqueue: string };
   readonly StorageType: { readonly File: string };
   readonly DiscardPolicy: { readonly New: string };
+}
+
+/**
+ * Checks the broker options every NATS entry point takes (`servers`, `connection`), throwing a
+ * `TypeError` naming the option and the value received.
+ */
+export function checkConnectOptions(action: string, options: unknown): NatsConnectOptions {
+  if (typeof options !== "object" || options === null) {
+    invalid(action, "options", "must be an object", options);
+  }
+  const { servers, connection } = options as Partial<NatsConnectOptions>;
+  const isList = Array.isArray(servers) && servers.length > 0 &&
+    servers.every((s) => typeof s === "string");
+  if (typeof servers !== "string" && !isList) {
+    invalid(
+      action,
+      "servers",
+      'must be the NATS server\'s URL, e.g. "nats://127.0.0.1:4222", or a list of them',
+      servers,
+    );
+  }
+  if (connection !== undefined && (typeof connection !== "object" || connection === null)) {
+    invalid(action, "connection", "must be an object of NATS connection options", connection);
+  }
+  return options as NatsConnectOptions;
 }
 
 /** An open connection with its JetStream client and manager. */

@@ -10,8 +10,13 @@
  * @module
  */
 import { Deque } from "../_deque.ts";
-import type { PoolCall } from "../_pool_call.ts";
-import type { PoolScheduler } from "../_pool_scheduler.ts";
+import { callLabel, newCall, type PoolCall, refuseCall, settleCall } from "../_pool_call.ts";
+import {
+  type PoolScheduler,
+  pythonStateName,
+  refusalIn,
+  type SchedulerState,
+} from "../_pool_scheduler.ts";
 import { PoolAccounting, type PoolStats } from "../_pool_stats.ts";
 import type { CallInit } from "../_scheduler.ts";
 import { TaskEstimates } from "../_task_estimates.ts";
@@ -52,20 +57,12 @@ interface Published {
   seq?: number;
 }
 
-type State = "running" | "closed" | "terminated" | "broken";
-
 const publishTimeoutMs = 5_000;
 const publishGiveUpMs = 60_000;
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
   return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("");
-}
-
-function chunkLabel(call: PoolCall): string {
-  return call.mode === "apply"
-    ? `Task '${call.spec.label}'`
-    : `Task '${call.spec.label}' (items ${call.offset}–${call.offset + call.items - 1})`;
 }
 
 /** Runs a pool's calls on the worker hosts of a NATS pool. */
@@ -79,7 +76,7 @@ export class NatsScheduler implements PoolScheduler {
   readonly #estimates = new TaskEstimates();
   readonly #connected: Promise<Connected>;
   #ready?: Connected;
-  #state: State = "running";
+  #state: SchedulerState = "running";
   #failure?: unknown;
   #nextId = 1;
   #closing?: Promise<void>;
@@ -123,12 +120,11 @@ export class NatsScheduler implements PoolScheduler {
   }
 
   get stateName(): "RUN" | "CLOSE" | "TERMINATE" {
-    return this.#state === "running" ? "RUN" : this.#state === "closed" ? "CLOSE" : "TERMINATE";
+    return pythonStateName(this.#state);
   }
 
   get refusal(): string | undefined {
-    if (this.#state === "running") return undefined;
-    return this.#state === "broken" ? "it cannot reach its NATS server" : `it is ${this.#state}`;
+    return refusalIn(this.#state, "it cannot reach its NATS server");
   }
 
   get failure(): unknown {
@@ -148,17 +144,10 @@ export class NatsScheduler implements PoolScheduler {
   }
 
   submit(init: CallInit): PoolCall {
-    const call: PoolCall = {
-      ...init,
-      timeoutMs: init.timeoutMs ?? this.#settings.taskTimeoutMs,
-      id: this.#nextId++,
-      submittedAt: performance.now(),
-      dispatchedAt: 0,
-      done: false,
-    };
+    const call = newCall(init, this.#nextId++, this.#settings.taskTimeoutMs);
     if (call.args.handles) {
       const type = call.args.handles[0].descriptor.type.replace(/^polycore\./, "");
-      return this.#refuse(
+      return refuseCall(
         call,
         new TypeError(
           `Cannot send task '${call.spec.label}' to the NATS pool '${this.#settings.name}' as its arguments hold a ${type}: ` +
@@ -167,7 +156,7 @@ export class NatsScheduler implements PoolScheduler {
       );
     }
     if (this.#state === "terminated" || this.#state === "broken") {
-      return this.#refuse(
+      return refuseCall(
         call,
         this.#state === "broken"
           ? this.#failure
@@ -175,18 +164,12 @@ export class NatsScheduler implements PoolScheduler {
       );
     }
     if (call.signal) {
-      if (call.signal.aborted) return this.#refuse(call, call.signal.reason);
+      if (call.signal.aborted) return refuseCall(call, call.signal.reason);
       call.onAbort = () => this.#abort(call);
       call.signal.addEventListener("abort", call.onAbort, { once: true });
     }
     this.#queue.push(call);
     this.#pump();
-    return call;
-  }
-
-  #refuse(call: PoolCall, error: unknown): PoolCall {
-    call.done = true;
-    call.reject(error);
     return call;
   }
 
@@ -238,7 +221,7 @@ export class NatsScheduler implements PoolScheduler {
         false,
         new RangeError(
           `Cannot send ${
-            chunkLabel(call)
+            callLabel(call)
           } to the NATS pool '${this.#settings.name}' as its message is ${bytes.length} bytes, over the broker's max_payload of ${ready.maxPayload}: use a smaller chunksize, or pass a reference to the data instead of the data`,
         ),
       );
@@ -271,7 +254,7 @@ export class NatsScheduler implements PoolScheduler {
             false,
             new ProcessError(
               `Cannot publish ${
-                chunkLabel(entry.call)
+                callLabel(entry.call)
               } to the NATS pool '${this.#settings.name}': the broker did not take it within ${publishGiveUpMs} ms`,
               { cause: error },
             ),
@@ -312,7 +295,7 @@ export class NatsScheduler implements PoolScheduler {
       false,
       new TaskDeliveryError(
         `${
-          chunkLabel(entry.call)
+          callLabel(entry.call)
         } was delivered ${attempts} times (maxDeliver) and never answered: every worker host that took it was lost, or did not acknowledge it within ackWaitMs (${ackWaitMs} ms)`,
         { task: entry.call.spec.label, attempts },
       ),
@@ -326,7 +309,7 @@ export class NatsScheduler implements PoolScheduler {
       false,
       new TimeoutError(
         `${
-          chunkLabel(call)
+          callLabel(call)
         } timed out after ${call.timeoutMs} ms on the NATS pool '${this.#settings.name}': it was withdrawn, and the host running it stops it`,
       ),
     );
@@ -345,34 +328,15 @@ export class NatsScheduler implements PoolScheduler {
   }
 
   #settle(call: PoolCall, ok: boolean, value: unknown, counted = true): void {
-    if (call.done) return;
-    call.done = true;
-    clearTimeout(call.timer);
-    if (call.onAbort) call.signal!.removeEventListener("abort", call.onAbort);
+    if (!settleCall(call, ok, value, this.#accounting, counted)) return;
     const entry = this.#inFlight.get(call.id);
     if (entry) {
       this.#inFlight.delete(call.id);
       if (entry.seq !== undefined) this.#bySeq.delete(entry.seq);
       if (!ok) this.#withdraw(entry);
     }
-    if (ok) {
-      this.#accounting.completed++;
-      call.resolve(value);
-    } else {
-      if (counted) this.#accounting.failed++;
-      if (call.group) call.group.failed = true;
-      call.reject(value);
-    }
-    if (!this.#pumpQueued) {
-      this.#pumpQueued = true;
-      queueMicrotask(() => {
-        this.#pumpQueued = false;
-        this.#pump();
-      });
-    }
+    queueMicrotask(() => this.#pump()); // the freed slot, once this settlement's callers ran
   }
-
-  #pumpQueued = false;
 
   #break(error: unknown): void {
     if (this.#state === "terminated") return;
@@ -420,11 +384,8 @@ export class NatsScheduler implements PoolScheduler {
   }
 
   stats(): PoolStats {
-    const live = {
-      workers: this.#settings.processes,
-      busy: this.#inFlight.size,
-      queued: this.#queue.length,
-    };
-    return this.#accounting.snapshot(live, this.#settings.processes);
+    const { processes } = this.#settings;
+    const live = { workers: processes, busy: this.#inFlight.size, queued: this.#queue.length };
+    return this.#accounting.snapshot(live, processes);
   }
 }

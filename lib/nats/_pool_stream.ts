@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { outOfRange } from "../_validate.ts";
 import type { Broker } from "./_broker.ts";
 
 /** The subjects and JetStream names of one pool. */
@@ -32,9 +33,21 @@ export const defaultRedelivery: Redelivery = { ackWaitMs: 10_000, maxDeliver: 5 
 
 const namePattern = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Whether `name` can name a pool (it becomes part of subjects and stream names). */
-export function isPoolName(name: unknown): name is string {
-  return typeof name === "string" && namePattern.test(name);
+/**
+ * A pool's or queue's name (it becomes part of subjects and stream names), `fallback` when
+ * absent; a `RangeError` naming option `key` otherwise.
+ */
+export function checkPoolName(
+  action: string,
+  key: string,
+  value: unknown,
+  fallback?: string,
+): string {
+  const name = value ?? fallback;
+  if (typeof name !== "string" || !namePattern.test(name)) {
+    outOfRange(action, key, "must be 1–64 letters, digits, '_' or '-'", value);
+  }
+  return name;
 }
 
 /** The names of pool `name`. */

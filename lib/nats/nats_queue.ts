@@ -8,10 +8,15 @@
  */
 import { encode } from "../_codec.ts";
 import { decode } from "../_codec_decode.ts";
-import { checkPositiveInteger, checkTimeout, invalid, outOfRange } from "../_validate.ts";
+import { checkPositiveInteger, checkTimeout } from "../_validate.ts";
 import { QueueEmptyError, QueueFullError } from "../errors.ts";
-import { type Broker, type NatsConnectOptions, openBroker } from "./_broker.ts";
-import { isPoolName } from "./_pool_stream.ts";
+import {
+  type Broker,
+  checkConnectOptions,
+  type NatsConnectOptions,
+  openBroker,
+} from "./_broker.ts";
+import { checkPoolName } from "./_pool_stream.ts";
 
 /** Options of {@linkcode NatsQueue}. */
 export interface NatsQueueOptions extends NatsConnectOptions {
@@ -88,21 +93,8 @@ export class NatsQueue<T = unknown> implements AsyncDisposable {
    */
   constructor(options: NatsQueueOptions) {
     const action = "create NATS queue";
-    if (typeof options !== "object" || options === null) {
-      invalid(action, "options", "must be an object", options);
-    }
-    if (typeof options.servers !== "string" && !Array.isArray(options.servers)) {
-      invalid(
-        action,
-        "servers",
-        'must be the NATS server\'s URL, e.g. "nats://127.0.0.1:4222"',
-        options.servers,
-      );
-    }
-    if (!isPoolName(options.name)) {
-      outOfRange(action, "name", "must be 1–64 letters, digits, '_' or '-'", options.name);
-    }
-    this.name = options.name;
+    checkConnectOptions(action, options);
+    this.name = checkPoolName(action, "name", options.name);
     this.maxsize = options.maxsize === 0
       ? 0
       : checkPositiveInteger(action, "maxsize", options.maxsize) ?? 0;

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { checkPositiveInteger, checkTimeout, invalid, outOfRange } from "../_validate.ts";
+import { checkPositiveInteger, checkTimeout, invalid } from "../_validate.ts";
 import type { NatsPoolSettings } from "./_nats_scheduler.ts";
-import type { NatsConnectionOptions } from "./_broker.ts";
-import { defaultRedelivery, isPoolName } from "./_pool_stream.ts";
+import { checkConnectOptions, type NatsConnectionOptions } from "./_broker.ts";
+import { checkPoolName, defaultRedelivery } from "./_pool_stream.ts";
 
 /** Options of a pool whose `backend` is `"nats"`: its workers are hosts that ran `polycore worker`. */
 export interface NatsPoolOptions {
@@ -37,17 +37,7 @@ export function natsPoolSettings(
   given: NatsPoolOptions & { readonly processes?: number; readonly taskTimeoutMs?: number },
 ): NatsPoolSettings {
   const options = given as typeof given & Readonly<Record<string, unknown>>;
-  const { servers } = options;
-  const isList = Array.isArray(servers) && servers.length > 0 &&
-    servers.every((s) => typeof s === "string");
-  if (typeof servers !== "string" && !isList) {
-    invalid(
-      action,
-      "servers",
-      'must be the NATS server\'s URL, e.g. "nats://127.0.0.1:4222", or a list of them',
-      servers,
-    );
-  }
+  const { servers, connection } = checkConnectOptions(action, options);
   for (const key of hostKeys) {
     if (options[key] !== undefined) {
       invalid(
@@ -58,25 +48,11 @@ export function natsPoolSettings(
       );
     }
   }
-  const name = options.name ?? "default";
-  if (!isPoolName(name)) {
-    outOfRange(action, "name", "must be 1–64 letters, digits, '_' or '-'", name);
-  }
-  if (
-    options.connection !== undefined &&
-    (typeof options.connection !== "object" || options.connection === null)
-  ) {
-    invalid(
-      action,
-      "connection",
-      "must be an object of NATS connection options",
-      options.connection,
-    );
-  }
+  const name = checkPoolName(action, "name", options.name, "default");
   const processes = checkPositiveInteger(action, "processes", options.processes) ?? 4;
   const taskTimeoutMs = checkTimeout(action, "taskTimeoutMs", options.taskTimeoutMs);
   return {
-    servers: servers as string | readonly string[],
+    servers,
     name,
     processes,
     window: checkPositiveInteger(action, "window", options.window) ?? Math.max(64, 4 * processes),
@@ -86,7 +62,7 @@ export function natsPoolSettings(
       maxDeliver: checkPositiveInteger(action, "maxDeliver", options.maxDeliver) ??
         defaultRedelivery.maxDeliver,
     },
-    ...(options.connection ? { connection: options.connection } : {}),
+    ...(connection ? { connection } : {}),
     ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
   };
 }

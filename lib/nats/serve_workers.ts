@@ -10,12 +10,18 @@
  */
 import { encodeArgs } from "../_serialize.ts";
 import type { Backend } from "../_validate.ts";
-import { checkBackend, checkPositiveInteger, invalid, outOfRange } from "../_validate.ts";
+import { checkBackend, checkPositiveInteger } from "../_validate.ts";
 import { runtime } from "../../runtimes/mod.ts";
 import { Pool, schedulerOf } from "../pool.ts";
 import { specFromRemote } from "../task.ts";
-import { type Broker, isNoResponders, type NatsConnectOptions, openBroker } from "./_broker.ts";
-import { ensurePool, isPoolName, poolNames } from "./_pool_stream.ts";
+import {
+  type Broker,
+  checkConnectOptions,
+  isNoResponders,
+  type NatsConnectOptions,
+  openBroker,
+} from "./_broker.ts";
+import { checkPoolName, ensurePool, poolNames } from "./_pool_stream.ts";
 import {
   decodeTask,
   encodeMessage,
@@ -100,21 +106,8 @@ const rememberCancelled = 10_000;
  */
 export async function serveWorkers(options: ServeWorkersOptions): Promise<WorkerHost> {
   const action = "serve workers";
-  if (typeof options !== "object" || options === null) {
-    invalid(action, "options", "must be an object", options);
-  }
-  if (typeof options.servers !== "string" && !Array.isArray(options.servers)) {
-    invalid(
-      action,
-      "servers",
-      'must be the NATS server\'s URL, e.g. "nats://127.0.0.1:4222"',
-      options.servers,
-    );
-  }
-  const name = options.pool ?? "default";
-  if (!isPoolName(name)) {
-    outOfRange(action, "pool", "must be 1–64 letters, digits, '_' or '-'", name);
-  }
+  checkConnectOptions(action, options);
+  const name = checkPoolName(action, "pool", options.pool, "default");
   const processes = checkPositiveInteger(action, "processes", options.processes) ??
     runtime.cpuCount();
   const backend = checkBackend(action, options.backend, "thread");
