@@ -2,23 +2,22 @@
 // case (400, 403, 404, 409, 413, 415, 422, 503), jobs (wait, poll, SSE, cancel, timeout),
 // comparisons, metrics, the OpenAPI document, the docs and the page — and fuzzed bodies
 // (fast-check) that must only ever get 4xx.
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { runtime } from "../mod.ts";
-import { createApp, type PlaygroundApp } from "../server/mod.ts";
-import { call, errorOf, post, type Reply, until } from "./fixtures/server_helpers.ts";
+import type { PlaygroundApp } from "../server/mod.ts";
+import {
+  appsShutDownAfter,
+  call,
+  errorOf,
+  post,
+  type Reply,
+  until,
+} from "./fixtures/server_helpers.ts";
 
 const slow = { timeout: 120_000 };
-const apps: PlaygroundApp[] = [];
-function app(options: Parameters<typeof createApp>[0] = {}): PlaygroundApp {
-  const made = createApp(options);
-  apps.push(made);
-  return made;
-}
-after(async () => {
-  await Promise.all(apps.map((a) => a.shutdown()));
-});
+const app = appsShutDownAfter();
 
 const main = app({ maxInFlight: 16 });
 /** A job long enough to cancel: trial division up to 2·10⁷ on one worker (many seconds). */

@@ -1,21 +1,12 @@
 // Inputs that used to break the playground (issue 20): Origin headers that are not URLs, wrong
 // methods, and code-job inputs nested thousands of levels deep. Each gets a 4xx with the
 // security headers, and the app keeps answering afterwards.
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createApp, type PlaygroundApp } from "../server/mod.ts";
 import process from "node:process";
-import { call, errorOf, until } from "./fixtures/server_helpers.ts";
+import { appsShutDownAfter, call, errorOf, until } from "./fixtures/server_helpers.ts";
 
-const apps: PlaygroundApp[] = [];
-function app(options: Parameters<typeof createApp>[0] = {}): PlaygroundApp {
-  const made = createApp(options);
-  apps.push(made);
-  return made;
-}
-after(async () => {
-  await Promise.all(apps.map((a) => a.shutdown()));
-});
+const app = appsShutDownAfter();
 
 const slow = { timeout: 120_000 };
 const json = { "content-type": "application/json", host: "127.0.0.1:8787" };
