@@ -57,3 +57,25 @@ export function refusalError(scheduler: PoolScheduler, action: string): Error | 
     ? new ProcessError(message, { cause: scheduler.failure })
     : new PoolTerminatedError(message);
 }
+
+/**
+ * Whether `call` may be queued in `state`: refused once the pool stopped (a lazy map may still
+ * submit chunks then) or when its signal already aborted; otherwise its signal's abort calls
+ * `onAbort`.
+ */
+export function admitCall(
+  call: PoolCall,
+  state: SchedulerState,
+  failure: unknown,
+  onAbort: () => void,
+): { reason: unknown } | undefined {
+  if (state === "broken") return { reason: failure };
+  if (state === "terminated") {
+    return { reason: new PoolTerminatedError("The pool was terminated before the task started") };
+  }
+  if (!call.signal) return undefined;
+  if (call.signal.aborted) return { reason: call.signal.reason };
+  call.onAbort = onAbort;
+  call.signal.addEventListener("abort", onAbort, { once: true });
+  return undefined;
+}

@@ -17,7 +17,7 @@ import {
 import { Deque } from "./_deque.ts";
 import { takeBatch } from "./_batching.ts";
 import { newCall, type PoolCall, refuseCall, settleCall } from "./_pool_call.ts";
-import { pythonStateName, refusalIn, type SchedulerState } from "./_pool_scheduler.ts";
+import { admitCall, pythonStateName, refusalIn, type SchedulerState } from "./_pool_scheduler.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "./_protocol.ts";
 import { PoolAccounting, type PoolStats } from "./_pool_stats.ts";
@@ -90,20 +90,8 @@ export class Scheduler {
     } catch (error) {
       return refuseCall(call, error);
     }
-    if (this.#state === "terminated" || this.#state === "broken") {
-      // A lazy map (imap) may still submit chunks after the pool stopped: settle them at once.
-      return refuseCall(
-        call,
-        this.#state === "broken"
-          ? this.#failure
-          : new PoolTerminatedError("The pool was terminated before the task started"),
-      );
-    }
-    if (call.signal) {
-      if (call.signal.aborted) return refuseCall(call, call.signal.reason);
-      call.onAbort = () => this.#abort(call);
-      call.signal.addEventListener("abort", call.onAbort, { once: true });
-    }
+    const refused = admitCall(call, this.#state, this.#failure, () => this.#abort(call));
+    if (refused) return refuseCall(call, refused.reason);
     this.#queue.push(call);
     this.#queued++;
     // A closed pool still runs the rest of maps started before close(); its idle workers may be gone.

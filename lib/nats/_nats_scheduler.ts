@@ -12,6 +12,7 @@
 import { Deque } from "../_deque.ts";
 import { callLabel, newCall, type PoolCall, refuseCall, settleCall } from "../_pool_call.ts";
 import {
+  admitCall,
   type PoolScheduler,
   pythonStateName,
   refusalIn,
@@ -155,19 +156,8 @@ export class NatsScheduler implements PoolScheduler {
         ),
       );
     }
-    if (this.#state === "terminated" || this.#state === "broken") {
-      return refuseCall(
-        call,
-        this.#state === "broken"
-          ? this.#failure
-          : new PoolTerminatedError("The pool was terminated before the task started"),
-      );
-    }
-    if (call.signal) {
-      if (call.signal.aborted) return refuseCall(call, call.signal.reason);
-      call.onAbort = () => this.#abort(call);
-      call.signal.addEventListener("abort", call.onAbort, { once: true });
-    }
+    const refused = admitCall(call, this.#state, this.#failure, () => this.#abort(call));
+    if (refused) return refuseCall(call, refused.reason);
     this.#queue.push(call);
     this.#pump();
     return call;
