@@ -2,10 +2,12 @@
  * How a pool's thread worker gets its calls quickly when idle (the
  * "doorbell" of piscina): calls go over a port of their own, and the parent
  * rings a shared counter after each message. A worker with nothing running
- * blocks on that counter for at most {@linkcode idleBlockMs} and takes the
- * message from the port at once when it rings — waking a blocked thread
- * costs a few µs, where waking its event loop costs tens (most of a round
- * trip on a 2-core VM). When nothing comes in time the worker goes back to
+ * spins, then blocks, on that counter for at most {@linkcode idleBlockMs} and
+ * takes the message from the port at once when it rings — a spinning thread
+ * takes it in a µs or two, a blocked one in a few, where waking its event
+ * loop costs tens (most of a round trip on a 2-core VM). A call the event
+ * loop delivered meanwhile does not read the bell, so each idle wait first
+ * looks at the port, then waits for a ring newer than that look. When nothing comes in time the worker goes back to
  * its event loop, and messages arrive as usual. While a worker blocks, its
  * own timers and I/O wait (for at most that long), as after any task that
  * ran that long.
@@ -73,25 +75,42 @@ export class Doorbell {
 export class DoorbellListener {
   readonly #ends: DoorbellEnds;
   readonly #deliver: (message: unknown) => void;
-  #seen: number;
+  /** The bell's count when the port was last found empty. */
+  #seen = 0;
   /** Idle waits left that skip the spin, and how many the next failed spin makes skip. */
   #skips = 0;
   #skipRun = 0;
 
-  constructor(ends: DoorbellEnds, deliver: (message: unknown) => void) {
+  /** How long an idle wait blocks (ms). */
+  readonly #blockMs: number;
+
+  constructor(ends: DoorbellEnds, deliver: (message: unknown) => void, blockMs = idleBlockMs) {
     this.#ends = ends;
     this.#deliver = deliver;
-    this.#seen = Atomics.load(ends.bell, 0);
+    this.#blockMs = blockMs;
     runtime.onPortMessage(ends.port, deliver);
   }
 
-  /** Blocks until the next call rings (or {@linkcode idleBlockMs} pass), then delivers what came. */
-  waitIdle(): void {
-    if (!this.#spin()) Atomics.wait(this.#ends.bell, 0, this.#seen, idleBlockMs);
+  /**
+   * Delivers the calls waiting on the port; when there are none, blocks until the next call
+   * rings (or {@linkcode idleBlockMs}, or the `blockMs` given, pass) and delivers what came. Returns whether a call came.
+   */
+  waitIdle(): boolean {
+    // A call posted after this load rings after it; one posted before is on the port already,
+    // whether or not the event loop has delivered it (which does not read the bell).
     this.#seen = Atomics.load(this.#ends.bell, 0);
+    if (this.#deliverWaiting()) return true;
+    if (!this.#spin()) Atomics.wait(this.#ends.bell, 0, this.#seen, this.#blockMs);
+    return this.#deliverWaiting();
+  }
+
+  /** Delivers the messages on the port now; whether there were any. */
+  #deliverWaiting(): boolean {
+    let delivered = false;
     for (;;) {
       const taken = runtime.takeMessage(this.#ends.port);
-      if (taken === undefined) return;
+      if (taken === undefined) return delivered;
+      delivered = true;
       this.#deliver(taken.message);
     }
   }

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { runtime } from "../runtimes/mod.ts";
 import type { Transferable, WorkerChannel } from "../runtimes/types.ts";
 import type { Thrown } from "./_error_codec.ts";
 import type { PoolCall } from "./_pool_call.ts";
 import type { BootData, Call, FromWorker, Outcome, ToWorker } from "./_protocol.ts";
+import { awakeLoop } from "./_awake_loop.ts";
 import { Doorbell } from "./_doorbell.ts";
 import { findUncloneable } from "./_serialize.ts";
 import { exitCodeOf, spawnWorker } from "./_spawn.ts";
@@ -50,7 +50,7 @@ export class PoolWorker {
 
   constructor(boot: BootData, events: PoolWorkerEvents, backend: Backend, maxHeapMb?: number) {
     this.name = boot.name;
-    if (backend === "thread" && runtime.ringsIdleThreads) {
+    if (backend === "thread") {
       this.#doorbell = new Doorbell();
       const withCalls: BootData = { ...boot, calls: this.#doorbell.ends };
       this.#channel = spawnWorker(backend, withCalls, maxHeapMb, this.#doorbell.transfer);
@@ -63,6 +63,7 @@ export class PoolWorker {
     this.#channel.onExit((code, signal) => {
       this.exit = { code, signal };
       this.#doorbell?.close();
+      for (; this.batches > 0; this.batches--) awakeLoop.settled();
       events.onExit(
         this,
         code === 0 && this.fatal !== undefined ? 1 : exitCodeOf(code, signal),
@@ -78,6 +79,7 @@ export class PoolWorker {
           break;
         case "settled":
           this.batches--;
+          awakeLoop.settled();
           events.onSettled(this, message.outcomes, message.elapsedMs);
           break;
         case "init-failed":
@@ -149,6 +151,7 @@ export class PoolWorker {
     if (this.#doorbell) this.#doorbell.post(message, transfer);
     else this.#channel.post(message, transfer);
     this.batches++;
+    awakeLoop.expect();
   }
 
   #hold(calls: readonly PoolCall[]): void {

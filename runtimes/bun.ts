@@ -35,7 +35,7 @@ export function createBunRuntime(): Runtime {
     canLimitThreadMemory: false,
     // Bun has no heap limit flag: the child's watchdog aborts it when its memory grows past it.
     canLimitProcessMemory: true,
-    ringsIdleThreads: false,
+    nextTurnStaysAwake: (turn) => void setImmediate(turn),
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>

@@ -50,7 +50,6 @@ export function createDenoRuntime(): Runtime {
     // resourceLimits makes a thread wedge silently at the limit instead of failing.
     canLimitThreadMemory: false,
     canLimitProcessMemory: true,
-    ringsIdleThreads: false,
     inspectKeys: [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),

@@ -43,7 +43,7 @@ export function createNodeRuntime(): Runtime {
     canTerminateBusyThread: true,
     canLimitThreadMemory: true,
     canLimitProcessMemory: true,
-    ringsIdleThreads: true,
+    nextTurnStaysAwake: (turn) => void setImmediate(turn),
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => os.availableParallelism(),
     spawnThread: (entry, options) =>

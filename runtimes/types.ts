@@ -124,11 +124,11 @@ export interface Runtime {
   /** Whether `maxHeapMb` is enforced for child processes. */
   readonly canLimitProcessMemory: boolean;
   /**
-   * Whether idle pool threads should wait for their next call on a doorbell (a short blocking
-   * `Atomics.wait`, see `lib/_doorbell.ts`): measured faster than waking their event loop on
-   * Node; no faster on Deno and Bun, which keep the plain message path.
+   * Runs `turn` on the event loop's next turn without letting the loop sleep first
+   * (`setImmediate`), where that keeps the thread awake; `undefined` where it does not (Deno).
+   * A pool polls this way for a result it expects soon (see `lib/_awake_loop.ts`).
    */
-  readonly ringsIdleThreads: boolean;
+  readonly nextTurnStaysAwake?: (turn: () => void) => void;
   /** The symbols under which this runtime's `console.log` and `inspect` find an object's own printout. */
   readonly inspectKeys: readonly symbol[];
   /** Number of CPUs available to this program. */
