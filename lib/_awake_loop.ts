@@ -6,17 +6,20 @@
  * polls for messages without sleeping; a round trip to an idle pool worker then costs a few µs.
  *
  * It stays awake while results keep coming within {@linkcode awakeMs} of the last call or
- * result; a wait that catches nothing in that time (the work takes longer) makes the next waits
- * skip it (1, 2, 4, … up to {@linkcode maxSkippedWaits}), so a pool of long tasks soon spends no
- * CPU on it. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
+ * result; after {@linkcode awakePatience} spells in a row that catch nothing in that time (the
+ * work takes longer), the next waits skip it (see `_spin_backoff.ts`), so a pool of long tasks
+ * soon spends no CPU on it. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
  *
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
+import { SpinBackoff } from "./_spin_backoff.ts";
 
 /** How long the loop stays awake for a result after a call or the last result (ms). */
 export const awakeMs = 0.25;
-/** The most waits that do not keep the loop awake after waits that caught nothing. */
+/** Spells in a row that may catch nothing before waits start skipping them. */
+export const awakePatience = 4;
+/** The most waits in a row that do not keep the loop awake. */
 export const maxSkippedWaits = 64;
 
 /**
@@ -40,9 +43,7 @@ export class AwakeLoop {
   #awake = false;
   /** Whether a result came in the current spell. */
   #caught = false;
-  /** Waits left that skip the spell, and how many the next failed spell makes skip. */
-  #skips = 0;
-  #skipRun = 0;
+  readonly #backoff = new SpinBackoff(awakePatience, maxSkippedWaits);
 
   constructor(nextTurn: ((turn: () => void) => void) | undefined) {
     this.#nextTurn = nextTurn;
@@ -56,10 +57,7 @@ export class AwakeLoop {
       this.#until = performance.now() + awakeMs;
       return;
     }
-    if (this.#skips > 0) {
-      this.#skips--;
-      return;
-    }
+    if (!this.#backoff.shouldSpin()) return;
     this.#awake = true;
     this.#caught = false;
     this.#until = performance.now() + awakeMs;
@@ -81,12 +79,8 @@ export class AwakeLoop {
       return;
     }
     this.#awake = false;
-    if (this.#caught || this.#pending === 0) {
-      this.#skipRun = 0;
-      return;
-    }
-    this.#skipRun = Math.min(maxSkippedWaits, Math.max(1, this.#skipRun * 2));
-    this.#skips = this.#skipRun;
+    if (this.#caught || this.#pending === 0) this.#backoff.paidOff();
+    else this.#backoff.missed();
   };
 }
 

@@ -16,6 +16,7 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import type { PortLike, Transferable } from "../runtimes/types.ts";
+import { SpinBackoff } from "./_spin_backoff.ts";
 import { spinUntilChanged } from "./_spinner.ts";
 
 /** How long an idle worker blocks for its next call before it returns to its event loop (ms). */
@@ -23,12 +24,14 @@ export const idleBlockMs = 2;
 /**
  * How long an idle worker first spins for its next call (ms): in a sequential round trip the
  * next call comes within this, and a spinning thread takes it in a few µs, where even a blocked
- * one takes tens on an idle vCPU. A spin that catches nothing makes the next idle waits skip it
- * (1, 2, 4, … up to {@linkcode maxSkippedSpins}), so a worker whose calls come rarely soon spins
- * no more.
+ * one takes tens on an idle vCPU. After {@linkcode spinPatience} spins in a row that catch
+ * nothing, the next idle waits skip it (see `_spin_backoff.ts`): a worker whose calls come rarely
+ * soon spins no more.
  */
 export const idleSpinMs = 0.1;
-/** The most idle waits that skip the spin after spins that caught nothing. */
+/** Idle spins in a row that may catch nothing before idle waits start skipping the spin. */
+export const spinPatience = 4;
+/** The most idle waits in a row that skip the spin. */
 export const maxSkippedSpins = 64;
 
 /** What a worker gets at boot: the port its calls arrive on and the counter rung for each. */
@@ -77,9 +80,7 @@ export class DoorbellListener {
   readonly #deliver: (message: unknown) => void;
   /** The bell's count when the port was last found empty. */
   #seen = 0;
-  /** Idle waits left that skip the spin, and how many the next failed spin makes skip. */
-  #skips = 0;
-  #skipRun = 0;
+  readonly #backoff = new SpinBackoff(spinPatience, maxSkippedSpins);
 
   /** How long an idle wait blocks (ms). */
   readonly #blockMs: number;
@@ -117,16 +118,10 @@ export class DoorbellListener {
 
   /** Spins for the doorbell (unless skipping); whether it rang. */
   #spin(): boolean {
-    if (this.#skips > 0) {
-      this.#skips--;
-      return false;
-    }
-    if (spinUntilChanged(this.#ends.bell, 0, this.#seen, idleSpinMs)) {
-      this.#skipRun = 0;
-      return true;
-    }
-    this.#skipRun = Math.min(maxSkippedSpins, Math.max(1, this.#skipRun * 2));
-    this.#skips = this.#skipRun;
-    return false;
+    if (!this.#backoff.shouldSpin()) return false;
+    const rang = spinUntilChanged(this.#ends.bell, 0, this.#seen, idleSpinMs);
+    if (rang) this.#backoff.paidOff();
+    else this.#backoff.missed();
+    return rang;
   }
 }

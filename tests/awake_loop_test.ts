@@ -2,7 +2,7 @@
 // (lib/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AwakeLoop, awakeMs, maxSkippedWaits } from "../lib/_awake_loop.ts";
+import { AwakeLoop, awakeMs, awakePatience, maxSkippedWaits } from "../lib/_awake_loop.ts";
 
 /** An event loop whose turns the test takes one at a time. */
 function manualTurns() {
@@ -60,7 +60,7 @@ describe("keeping the event loop awake for a result", () => {
     assert.equal(turns, 4, "awake until the second result");
   });
 
-  it("a spell that catches nothing makes the next waits skip it, 1, 2, 4, … at most 64", () => {
+  it("spells that catch nothing, 4 in a row, make the next waits skip them: 1, 2, 4, … 64", () => {
     const loop = manualTurns();
     const awake = new AwakeLoop(loop.nextTurn);
     /** Waits that skip the spell until one keeps the loop awake; whether that one catches it. */
@@ -76,14 +76,16 @@ describe("keeping the event loop awake for a result", () => {
       return skipped;
     };
     const skipsThenFails = () => skipsThen(false);
-    assert.equal(skipsThenFails(), 0);
+    assert.equal(awakePatience, 4);
+    for (let miss = 1; miss < awakePatience; miss++) assert.equal(skipsThenFails(), 0);
+    assert.equal(skipsThenFails(), 0, "the fourth miss in a row");
     const runs = Array.from({ length: 8 }, skipsThenFails);
     assert.deepEqual(runs, [1, 2, 4, 8, 16, 32, 64, 64]);
     assert.equal(maxSkippedWaits, 64);
 
     // A spell that pays off brings back a spell for every wait.
     assert.equal(skipsThen(true), 64);
-    assert.equal(skipsThenFails(), 0);
+    for (let miss = 0; miss < awakePatience; miss++) assert.equal(skipsThenFails(), 0);
     assert.equal(skipsThenFails(), 1);
   });
 
