@@ -11,6 +11,8 @@ import { delimiter, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtime } from "../mod.ts";
+import { codeWorkload } from "./code.ts";
+import { confinement, permissionFlags, readableFolders, realBinary } from "./confinement.ts";
 import type { RunResult, RunSpec } from "./execute.ts";
 
 /** The runtimes polycore supports. */
@@ -214,18 +216,28 @@ export class Runtimes {
     return { name, available: true, current, version: full, path, heapLimit };
   }
 
-  /** The command line that runs `runner.ts` on `status`'s runtime. */
-  #command(status: RuntimeStatus): string[] {
+  /**
+   * The command line that runs `runner.ts` on `status`'s runtime; for user code, narrowed by the
+   * runtime's permissions (`confinement.ts`).
+   */
+  #command(status: RuntimeStatus, code?: { readonly processes: boolean }): string[] {
     const version = parseVersion(status.version ?? "") ?? [0, 0];
+    const permissions = code
+      ? permissionFlags(status.name, version, {
+        readable: readableFolders(this.#root),
+        processes: code.processes,
+        binary: realBinary(status.path!),
+      })
+      : [];
     switch (status.name) {
       case "node": {
         const strip = version[0] < 23 || (version[0] === 23 && version[1] < 6)
           ? ["--experimental-strip-types"]
           : [];
-        return [status.path!, ...strip, runnerPath];
+        return [status.path!, ...strip, ...permissions, runnerPath];
       }
       case "deno":
-        return [status.path!, "run", "-A", "--quiet", runnerPath];
+        return [status.path!, "run", ...(code ? permissions : ["-A"]), "--quiet", runnerPath];
       case "bun":
         return [status.path!, runnerPath];
     }
@@ -240,12 +252,17 @@ export class Runtimes {
     if (!status.available) throw new Error(`Cannot run on ${name}: ${status.reason}`);
     const { signal } = options;
     signal?.throwIfAborted();
-    const [bin, ...args] = this.#command(status);
+    // User code runs confined (`confinement.ts`); the built-in workloads need no confinement.
+    const code = input.runs.some((run) => run.workload === codeWorkload)
+      ? { processes: input.runs.some((run) => run.mode === "process") }
+      : undefined;
+    const confined = code ? confinement() : undefined;
+    const [bin, ...args] = [...(confined?.wrapper ?? []), ...this.#command(status, code)];
     const encoded = JSON.stringify(input); // before spawning: a failure here leaves no child
     const child = spawn(bin, args, {
       cwd: this.#root,
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
+      env: confined ? { ...confined.env } : { ...process.env, NO_COLOR: "1" },
       // Its own process group: whatever the job starts is killed with it at the end.
       detached: process.platform !== "win32",
     });

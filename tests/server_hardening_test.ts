@@ -3,8 +3,7 @@
 // security headers, and the app keeps answering afterwards.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
-import { appsShutDownAfter, call, errorOf, until } from "./fixtures/server_helpers.ts";
+import { appsShutDownAfter, call, errorOf } from "./fixtures/server_helpers.ts";
 
 const app = appsShutDownAfter();
 
@@ -14,16 +13,6 @@ const json = { "content-type": "application/json", host: "127.0.0.1:8787" };
 /** `[[[…[1]…]]]`, `depth` arrays deep, as JSON text (built without recursion). */
 function nested(depth: number): string {
   return "[".repeat(depth) + "1" + "]".repeat(depth);
-}
-
-/** Whether process `pid` is still running. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("the playground refuses what used to break it", () => {
@@ -74,30 +63,6 @@ describe("the playground refuses what used to break it", () => {
     });
     assert.equal(accepted.status, 202, accepted.text);
   });
-
-  it(
-    "a process a code job starts ends with the job (the runner's process group)",
-    slow,
-    async () => {
-      const coder = app({ allowCode: true });
-      const source = [
-        'const { spawn } = await import("node:child_process");',
-        'const child = spawn("sleep", ["30"], { stdio: "ignore" });',
-        "child.unref();",
-        "return child.pid;",
-      ].join("\n");
-      const reply = await call(coder, "/api/jobs?wait=true", {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify({ workload: "code", params: { source, inputs: [1] }, workers: 1 }),
-      });
-      assert.equal(reply.status, 200, reply.text);
-      assert.equal(reply.body.state, "succeeded", JSON.stringify(reply.body.error));
-      const [pid] = reply.body.result.result.value as number[];
-      assert.ok(Number.isInteger(pid) && pid > 0, String(pid));
-      await until(() => !alive(pid), `the job's child ${pid} is gone`, 15_000);
-    },
-  );
 
   it(
     "a code job's `input` is its parameter, never a same-named variable of a server module",

@@ -7,6 +7,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { cpuCount, runtime } from "../../mod.ts";
 import { codeParams, codeWorkload } from "../code.ts";
+import { confinement } from "../confinement.ts";
 import { modes, processBackendAvailability } from "../execute.ts";
 import { toPrometheus } from "../metrics.ts";
 import type { AppEnv, ServerContext } from "../options.ts";
@@ -35,6 +36,9 @@ const runtimeInfoSchema = z.object({
     reason: z.string().optional(),
   })),
   allowCode: z.boolean(),
+  codeConfinement: z.array(z.string()).nullable().describe(
+    "How a code job's child process is confined (with --allow-code; null without)",
+  ),
   limits: z.object({
     maxInFlight: z.number(),
     maxWorkers: z.number(),
@@ -124,6 +128,7 @@ export function registerInfo(app: OpenAPIHono<AppEnv>, ctx: ServerContext): void
         modes: { sequential: thread, thread, process },
         runtimes: await ctx.runtimes.statuses(),
         allowCode: ctx.options.allowCode,
+        codeConfinement: ctx.options.allowCode ? [...confinement().layers] : null,
         limits: {
           maxInFlight: ctx.options.maxInFlight,
           maxWorkers: ctx.limits.maxWorkers,
