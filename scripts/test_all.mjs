@@ -8,7 +8,7 @@
 // Usage:
 //   node scripts/test_all.mjs                                  the doc step, then every runtime
 //   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes (or `doc`)
-//   node scripts/test_all.mjs tests/pool_test.ts               a subset of files (no doc step
+//   node scripts/test_all.mjs tests/pool_map_test.ts           a subset of files (no doc step
 //                                                              unless --runtimes names it)
 //   node scripts/test_all.mjs --timeout-ms 60000 ...           per-runtime time limit
 //

@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, Process } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 class Holder {
   readonly handle: () => string;
@@ -12,7 +13,7 @@ class Holder {
   }
 }
 
-for (const backend of ["thread", "process"] as const) {
+onEachBackend((backend) => {
   describe(`clone errors on the ${backend} backend`, () => {
     it("an argument holding a WeakMap names its path and type", async () => {
       await using pool = new Pool({ processes: 1, backend });
@@ -58,4 +59,4 @@ for (const backend of ["thread", "process"] as const) {
       });
     });
   });
-}
+});

@@ -1,67 +1,30 @@
-// ProcessPoolExecutor, Future, asCompleted() and wait() (Python: concurrent.futures) on both
-// backends: every describe runs once on worker threads and once on child processes. Tests that
-// hold a call running use a gate in cells (fixtures/cells.ts: shared memory on threads, files on
-// child processes).
+// ProcessPoolExecutor.submit(), Future, asCompleted() and wait() (Python: concurrent.futures) on
+// both backends: every describe runs once on worker threads and once on child processes. Calls
+// held running wait at a gate in cells (fixtures/cells.ts).
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
+import { asCompleted, CancelledError, Future, RemoteError, TimeoutError, wait } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
+import { removeCells } from "./fixtures/cells.ts";
 import {
-  asCompleted,
-  CancelledError,
-  type ExecutorOptions,
-  fromModule,
-  Future,
-  PoolTerminatedError,
-  ProcessPoolExecutor,
-  RemoteError,
-  TimeoutError,
-  wait,
-} from "../mod.ts";
-import { type Cells, load, newCells, removeCells, store } from "./fixtures/cells.ts";
-
-const cellTasks = fromModule<typeof import("./fixtures/cell_tasks.ts")>(
-  new URL("./fixtures/cell_tasks.ts", import.meta.url),
-);
-const poolTasks = fromModule<typeof import("./fixtures/pool_tasks.ts")>(
-  new URL("./fixtures/pool_tasks.ts", import.meta.url),
-);
-
-const backends = ["thread", "process"] as const;
-type Backend = typeof backends[number];
-
-const slow = { timeout: 30_000 };
+  executorOn,
+  gate,
+  later,
+  poolTasks,
+  slow,
+  until,
+  waitAtGate,
+} from "./fixtures/pool_helpers.ts";
 
 after(removeCells);
-
-/** Resolves once `predicate()` holds (checked every few ms); throws after `timeoutMs`. */
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A gate: cell 0 opens it, cell 1 counts the calls that reached it. */
-function gate(backend: Backend): { cells: Cells; open(): void; arrived(): number } {
-  const cells = newCells(backend, 2);
-  return { cells, open: () => store(cells, 0, 1), arrived: () => load(cells, 1) };
-}
-
-const waitAtGate = cellTasks.waitAtGate;
-
-/** Resolves `value` after `ms`, inside the worker. */
-const later = (value: number, ms = 0): Promise<number> =>
-  new Promise((resolve) => setTimeout(() => resolve(value), ms));
 
 const fail = (message: string): never => {
   throw new RangeError(message);
 };
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   /** An executor on this backend. */
-  const newExecutor = (options: Omit<ExecutorOptions, "backend"> = {}): ProcessPoolExecutor =>
-    new ProcessPoolExecutor({ maxWorkers: 2, ...options, backend });
+  const newExecutor = executorOn(backend);
 
   describe(`ProcessPoolExecutor.submit() and Future (${backend})`, () => {
     it("submit() returns a thenable Future: result() is the call's value", slow, async () => {
@@ -330,217 +293,4 @@ for (const backend of backends) {
       await gated;
     });
   });
-
-  describe(`ProcessPoolExecutor.map() (${backend})`, () => {
-    it("zips several iterables, stops at the shortest, and yields in order", slow, async () => {
-      await using executor = newExecutor();
-      const results: number[] = [];
-      for await (
-        const r of executor.map(
-          (a: number, b: number, c: number) => a + b + c,
-          [1, 2, 3],
-          [10, 20, 30, 40],
-          new Set([100, 200, 300, 400, 500]),
-        )
-      ) results.push(r);
-      assert.deepEqual(results, [111, 222, 333]);
-      const single: number[] = [];
-      for await (const r of executor.map((n: number) => n * n, [1, 2, 3, 4])) single.push(r);
-      assert.deepEqual(single, [1, 4, 9, 16]);
-    });
-
-    it("takes options as the last argument (chunksize)", slow, async () => {
-      await using executor = newExecutor();
-      const results: number[] = [];
-      const input = Array.from({ length: 25 }, (_, i) => i);
-      for await (
-        const r of executor.map((a: number, b: number) => a * b, input, input, { chunksize: 4 })
-      ) results.push(r);
-      assert.deepEqual(results, input.map((i) => i * i));
-      assert.throws(() => executor.map((n: number) => n, [1], { chunksize: 0 }), {
-        name: "RangeError",
-        message: /'chunksize'.*received 0/,
-      });
-      assert.throws(() => executor.map((n: number) => n, 5 as unknown as number[]), {
-        name: "TypeError",
-        message: /'iterables\[0\]' must be an iterable: received 5/,
-      });
-    });
-
-    it(
-      "with timeoutMs, a result not ready in time throws TimeoutError at once and cancels what has not started",
-      slow,
-      async () => {
-        await using executor = newExecutor();
-        // Both workers up first, so that the deadline measures the map and not their start.
-        const warm = gate(backend);
-        const warming = [1, 2].map((n) => executor.submit(waitAtGate, warm.cells, n));
-        await until(() => warm.arrived() === 2, "both workers run");
-        warm.open();
-        await Promise.all(warming);
-        const { cells, open, arrived } = gate(backend);
-        // Every item waits at the gate, past the deadline: items 0 and 1 run on the two
-        // workers, items 2 and 3 are still queued then.
-        const results: unknown[] = [];
-        const started = performance.now();
-        try {
-          await assert.rejects(
-            async () => {
-              const cellsEach = [cells, cells, cells, cells];
-              const options = { timeoutMs: 500 };
-              for await (
-                const r of executor.map(cellTasks.waitAtGateFor, [0, 1, 2, 3], cellsEach, options)
-              ) results.push(r);
-            },
-            (error) => {
-              assert.ok(error instanceof TimeoutError, `got ${error}`);
-              assert.match(error.message, /did not finish within 500 ms/);
-              return true;
-            },
-          );
-          const elapsed = performance.now() - started;
-          assert.ok(elapsed >= 490, `it waited for the time given (${elapsed} ms)`);
-          assert.ok(elapsed < 5_000, `it did not wait for the running items (${elapsed} ms)`);
-          assert.deepEqual(results, []);
-          assert.equal(arrived(), 2, "items 0 and 1 started");
-        } finally {
-          open();
-        }
-        await executor.shutdown();
-        assert.equal(arrived(), 2, "items 2 and 3 were cancelled at the deadline and never ran");
-      },
-    );
-
-    it("an item's error is thrown at its position, after the results before it", slow, async () => {
-      await using executor = newExecutor();
-      const results: number[] = [];
-      await assert.rejects(
-        async () => {
-          for await (const r of executor.map(poolTasks.doubleUnless, [1, 2, 3], [0, 2, 0])) {
-            results.push(r);
-          }
-        },
-        { name: "ItemError", message: "item 2 is bad" },
-      );
-      assert.deepEqual(results, [2]);
-    });
-  });
-
-  describe(`ProcessPoolExecutor.shutdown() (${backend})`, () => {
-    it("shutdown() waits for pending calls, which complete", slow, async () => {
-      const executor = newExecutor();
-      const futures = [1, 2, 3, 4, 5].map((n) => executor.submit(later, n, 20));
-      await executor.shutdown();
-      assert.ok(futures.every((f) => f.done()), "every call finished before shutdown() resolved");
-      assert.deepEqual(await Promise.all(futures.map((f) => f.result())), [1, 2, 3, 4, 5]);
-    });
-
-    it("submit() and map() after shutdown throw PoolTerminatedError", slow, async () => {
-      const executor = newExecutor({ maxWorkers: 1 });
-      await executor.shutdown();
-      assert.throws(() => executor.submit((n: number) => n, 1), {
-        name: "PoolTerminatedError",
-        message: "Cannot submit task as the executor has been shut down",
-      });
-      assert.throws(() => executor.map((n: number) => n, [1]), PoolTerminatedError);
-      await executor.shutdown(); // shutting down twice is fine
-    });
-
-    it(
-      "shutdown({ cancelFutures: true }) cancels what has not started; the running call finishes",
-      slow,
-      async () => {
-        const executor = newExecutor({ maxWorkers: 1 });
-        const { cells, open, arrived } = gate(backend);
-        const running = executor.submit(waitAtGate, cells, "running");
-        await until(() => arrived() === 1, "the first call runs");
-        const queued = [1, 2, 3].map((n) => executor.submit(waitAtGate, cells, n));
-        const stopping = executor.shutdown({ cancelFutures: true });
-        assert.ok(queued.every((f) => f.cancelled()), "queued calls are cancelled");
-        assert.equal(running.cancelled(), false);
-        assert.equal(running.done(), false);
-        open();
-        await stopping;
-        assert.equal(await running.result(), "running");
-        assert.equal(arrived(), 1, "no cancelled call ran");
-        await assert.rejects(queued[0].result(), CancelledError);
-      },
-    );
-
-    it("shutdown({ wait: false }) returns at once while work still runs", slow, async () => {
-      const executor = newExecutor({ maxWorkers: 1 });
-      const { cells, open, arrived } = gate(backend);
-      const running = executor.submit(waitAtGate, cells, "still running");
-      const queued = executor.submit(later, 9, 0);
-      await until(() => arrived() === 1, "the call runs");
-      await executor.shutdown({ wait: false });
-      assert.equal(running.done(), false);
-      assert.throws(() => executor.submit(later, 1, 0), PoolTerminatedError);
-      open();
-      assert.equal(await running, "still running");
-      assert.equal(await queued, 9, "queued work still runs after shutdown({ wait: false })");
-      await executor.shutdown();
-    });
-
-    it(
-      "`await using` shuts the executor down at scope exit, waiting for its calls",
-      slow,
-      async () => {
-        let future: Future<number>;
-        let leaked: ProcessPoolExecutor;
-        {
-          await using executor = newExecutor();
-          leaked = executor;
-          future = executor.submit(later, 42, 50);
-        }
-        assert.equal(future.done(), true, "the call finished before the scope was left");
-        assert.equal(await future, 42);
-        assert.throws(() => leaked.submit(later, 1, 0), PoolTerminatedError);
-      },
-    );
-  });
-
-  describe(`ProcessPoolExecutor initializer and maxTasksPerChild (${backend})`, () => {
-    it("initializer runs in each worker with initargs before its calls", slow, async () => {
-      await using executor = newExecutor({
-        initializer: (prefix: string, factor: number) => {
-          Object.assign(globalThis, { prefix, factor });
-        },
-        initargs: ["scaled", 3],
-      });
-      const read = (n: number) => {
-        const g = globalThis as unknown as { prefix: string; factor: number };
-        return `${g.prefix}:${n * g.factor}`;
-      };
-      const futures = [1, 2, 3, 4].map((n) => executor.submit(read, n));
-      assert.deepEqual(await Promise.all(futures), [
-        "scaled:3",
-        "scaled:6",
-        "scaled:9",
-        "scaled:12",
-      ]);
-    });
-
-    it("a failing initializer fails the calls with a clear error", slow, async () => {
-      await using executor = newExecutor({
-        initializer: () => {
-          throw new RangeError("bad setup");
-        },
-      });
-      const error = await executor.submit((n: number) => n, 1).exception();
-      assert.ok(error instanceof Error, `got ${error}`);
-      assert.match(error.message, /initializer failed/);
-    });
-
-    it("maxTasksPerChild: 1 runs every call in a fresh worker", slow, async () => {
-      await using executor = newExecutor({ maxTasksPerChild: 1 });
-      const seen = await Promise.all(
-        [0, 1, 2, 3].map((i) => executor.submit(poolTasks.identity, i)),
-      );
-      const workers = new Set(seen.map((s) => backend === "thread" ? s.threadId : s.pid));
-      assert.equal(workers.size, 4, `workers: ${[...workers]}`);
-      if (backend === "process") assert.ok(!workers.has(process.pid));
-      assert.equal(await executor.submit((n: number) => n + 1, 1), 2, "it goes on working");
-    });
-  });
-}
+});

@@ -4,8 +4,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, Process } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
-const backends = ["thread", "process"] as const;
 const slow = { timeout: 60_000 };
 const OFFSET = 100;
 
@@ -27,7 +27,7 @@ function calculatestar(job: [(...args: number[]) => number, number[]]): string {
   return calculate(...job);
 }
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`functions inside arguments (${backend} backend)`, slow, () => {
     it("Pool.imap over (func, args) tuples calls each function in the worker", async () => {
       await using pool = new Pool({ processes: 2, backend });
@@ -74,4 +74,4 @@ for (const backend of backends) {
       });
     });
   });
-}
+});

@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IMapIterator, Pool, TimeoutError } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 const failOnEven = (n: number) => {
   if (n % 2 === 0) throw new RangeError(`even: ${n}`);
@@ -24,7 +25,7 @@ async function drain(it: IMapIterator<number>): Promise<(number | string)[]> {
   }
 }
 
-for (const backend of ["thread", "process"] as const) {
+onEachBackend((backend) => {
   describe(`IMapIterator on the ${backend} backend`, () => {
     it("imap: each failing item rejects its next(); the others arrive, in order", async () => {
       await using pool = new Pool({ processes: 2, backend });
@@ -64,4 +65,4 @@ for (const backend of ["thread", "process"] as const) {
       await assert.rejects(it.next(-1), RangeError);
     });
   });
-}
+});

@@ -4,8 +4,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Manager } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
-for (const backend of ["thread", "process"] as const) {
+onEachBackend((backend) => {
   describe(`Manager list and dict methods (${backend} backend)`, () => {
     it("reverse, sort (with reverse), setSlice and deleteSlice change the list on the server", async () => {
       await using manager = await Manager.start({ backend });
@@ -65,4 +66,4 @@ for (const backend of ["thread", "process"] as const) {
       assert.match(`${list}`, /^<ListProxy object, typeid 'list' ref=\d+>$/);
     });
   });
-}
+});

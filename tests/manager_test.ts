@@ -13,13 +13,13 @@ import {
   QueueEmptyError,
   QueueFullError,
 } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 const tasks = fromModule<typeof import("./fixtures/manager_tasks.ts")>(
   new URL("./fixtures/manager_tasks.ts", import.meta.url),
 );
-const backends = ["thread", "process"] as const;
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`Manager objects (server on ${backend})`, () => {
     it("dict, list and Namespace keep Python's semantics", { timeout: 30_000 }, async () => {
       await using manager = await Manager.start({ backend });
@@ -234,9 +234,9 @@ for (const backend of backends) {
       await assert.rejects(queue.taskDone(), /too many times/);
     });
   });
-}
+});
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`manager.Pipe() between ${backend} workers`, () => {
     it("the seed's sender/receiver: objects in order, then EOFError after close", {
       timeout: 60_000,
@@ -282,7 +282,7 @@ for (const backend of backends) {
       await echoed;
     });
   });
-}
+});
 
 describe("Manager lifecycle", () => {
   it(

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type DictProxy, type ListProxy, Manager, Pool, Process, type QueueProxy } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
-const backends = ["thread", "process"] as const;
 const slow = { timeout: 60_000 };
 
 /** Writes `count` keys, then reads one back (the worker's own writes). */
@@ -19,7 +19,7 @@ async function appendAll(list: ListProxy<number>, items: number[]): Promise<void
   for (const item of items) await list.append(item);
 }
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`manager writes from workers (${backend} backend)`, slow, () => {
     it("every write of a task is seen by its caller once the task is done", async () => {
       await using manager = await Manager.start({ backend });
@@ -92,4 +92,4 @@ for (const backend of backends) {
       assert.match(message, /^TypeError: Cannot send the arguments of set\(\) to the manager/);
     });
   });
-}
+});

@@ -14,8 +14,8 @@ import { fromTable } from "./fixtures/context_tasks.ts";
 import { mapWith } from "./fixtures/context_wrapper.ts";
 import { runScript } from "./fixtures/run_runtime.ts";
 import { activeChildren, currentProcess, Pool, Process, ProcessPoolExecutor } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
-const backends = ["thread", "process"] as const;
 const slow = { timeout: 60_000 };
 
 const SCALE = 10;
@@ -75,7 +75,7 @@ after(async () => {
   }
 });
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`a function task keeps its module (${backend} backend)`, slow, () => {
     it("Pool.map() reaches top-level helpers and constants, transitively to their imports", async () => {
       await using pool = new Pool({ processes: 2, backend });
@@ -152,7 +152,7 @@ for (const backend of backends) {
       assert.deepEqual(await pool.map((n: number) => scaled(n), [1]), [20]);
     });
   });
-}
+});
 
 describe("what cannot travel with a function task", () => {
   it("an arrow function that uses 'this' is refused with a TypeError when submitted", async () => {
@@ -172,7 +172,7 @@ describe("what cannot travel with a function task", () => {
 
 describe("a program's top level runs once, in the main program only", slow, () => {
   const fixtures = new URL("./fixtures/", import.meta.url);
-  for (const backend of backends) {
+  onEachBackend((backend) => {
     it(`the seed's Process example starts exactly four workers (${backend} backend)`, async () => {
       const run = await runScript(new URL("seed_processes.ts", fixtures), [backend]);
       assert.equal(run.code, 0, run.stderr);
@@ -199,9 +199,9 @@ describe("a program's top level runs once, in the main program only", slow, () =
       assert.ok(names.size >= 1 && names.size <= 2, `workers: ${[...names]}`);
       for (const name of names) assert.match(name, /^PoolWorker-[12]$/);
     });
-  }
+  });
 
-  for (const backend of backends) {
+  onEachBackend((backend) => {
     it(`a main module that runs its own export unguarded fails clearly, no recursion (${backend} backend)`, async () => {
       const run = await runScript(new URL("unguarded_module_task.ts", fixtures), [backend]);
       assert.equal(run.code, 0, run.stderr);
@@ -212,7 +212,7 @@ describe("a program's top level runs once, in the main program only", slow, () =
         /Cannot start a worker while this worker is importing a task's module/,
       );
     });
-  }
+  });
 
   it("a context left by a program that was killed is removed by the next one", async () => {
     const dead = spawnSync(process.execPath, ["--version"]).pid;

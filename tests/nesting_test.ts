@@ -4,6 +4,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 /** `[[…[1]…]]`, `depth` arrays deep. */
 function nested(depth: number): unknown {
@@ -21,7 +22,7 @@ function depthOf(value: unknown): number {
 
 const tooDeep = /nests arrays and objects deeper than 1000 levels/;
 
-for (const backend of ["thread", "process"] as const) {
+onEachBackend((backend) => {
   describe(`nesting limits on the ${backend} backend`, () => {
     const pool = new Pool({ processes: 1, backend });
     after(() => pool.terminate());
@@ -53,4 +54,4 @@ for (const backend of ["thread", "process"] as const) {
       assert.equal(through, 900);
     });
   });
-}
+});

@@ -5,12 +5,11 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fromModule, Pool, TimeoutError } from "../mod.ts";
 import { type Cells, load, newCells, removeCells, store } from "./fixtures/cells.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 const cellTasks = fromModule<typeof import("./fixtures/cell_tasks.ts")>(
   new URL("./fixtures/cell_tasks.ts", import.meta.url),
 );
-
-const backends = ["thread", "process"] as const;
 
 const slow = { timeout: 30_000 };
 
@@ -55,7 +54,7 @@ function counted(): { source: Generator<number>; pulled(): number; closed(): boo
 const shuffled = (n: number): Promise<number> =>
   new Promise((resolve) => setTimeout(() => resolve(n), (n * 7) % 11));
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   /** A pool on this backend. */
   const newPool = (processes: number): Pool => new Pool({ processes, backend });
 
@@ -351,4 +350,4 @@ for (const backend of backends) {
       }
     });
   });
-}
+});

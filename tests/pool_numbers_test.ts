@@ -4,12 +4,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool } from "../mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
-const backends = ["thread", "process"] as const;
 const slow = { timeout: 60_000 };
 const special = [0, -0, NaN, Infinity, -Infinity, 0.1, -1e308, 5e-324, 2 ** 53 + 2, -42];
 
-for (const backend of backends) {
+onEachBackend((backend) => {
   describe(`Pool.map() over many numbers (${backend} backend)`, slow, () => {
     it("returns a plain number[] in input order, every value exact (-0 and NaN included)", async () => {
       await using pool = new Pool({ processes: 2, backend });
@@ -78,4 +78,4 @@ for (const backend of backends) {
       );
     });
   });
-}
+});

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Pool, TimeoutError } from "../mod.ts";
 import { runtime } from "../runtimes/mod.ts";
+import { onEachBackend } from "./fixtures/backends.ts";
 
 /** Busy for `ms` (bounded, so that a thread Deno cannot stop still ends soon). */
 function spin(ms: number): number {
@@ -14,7 +15,7 @@ function spin(ms: number): number {
   return n;
 }
 
-for (const backend of ["thread", "process"] as const) {
+onEachBackend((backend) => {
   describe(`a runaway task on the ${backend} backend`, () => {
     it("times out with an error saying whether its worker could be stopped", async () => {
       await using pool = new Pool({ processes: 1, backend });
@@ -32,4 +33,4 @@ for (const backend of ["thread", "process"] as const) {
       assert.equal(await pool.apply((n: number) => n + 1, [1]), 2); // the replacement serves
     });
   });
-}
+});
