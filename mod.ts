@@ -12,19 +12,19 @@
  *
  * @module
  */
-export { activeChildren, Process, type ProcessOptions } from "./lib/process.ts";
+export { activeChildren, Process, type ProcessOptions } from "./lib/process/process.ts";
 export {
   type CallOptions,
   type ImapOptions,
   type MapOptions,
   Pool,
   type PoolOptions,
-} from "./lib/pool.ts";
-export { IMapIterator } from "./lib/imap_iterator.ts";
-export type { PoolStats } from "./lib/_pool_stats.ts";
-export type { Percentiles } from "./lib/_stats.ts";
-export { AsyncResult, type ResultCallbacks } from "./lib/async_result.ts";
-export { Manager, type ManagerOptions } from "./lib/manager.ts";
+} from "./lib/pool/pool.ts";
+export { IMapIterator } from "./lib/pool/imap_iterator.ts";
+export type { PoolStats } from "./lib/pool/pool_stats.ts";
+export type { Percentiles } from "./lib/pool/percentiles.ts";
+export { AsyncResult, type ResultCallbacks } from "./lib/pool/async_result.ts";
+export { Manager, type ManagerOptions } from "./lib/manager/manager.ts";
 export {
   ArrayProxy,
   DictProxy,
@@ -34,31 +34,31 @@ export {
   QueueProxy,
   type TimeoutOptions,
   ValueProxy,
-} from "./lib/manager_proxies.ts";
-export { ManagerProxy, type ProxyState } from "./lib/_manager_proxy.ts";
-export type { ManagedKind, ManagerAddress } from "./lib/_manager_protocol.ts";
-export { ConnectionProxy } from "./lib/manager_pipe.ts";
+} from "./lib/manager/proxies.ts";
+export { ManagerProxy, type ProxyState } from "./lib/manager/proxy.ts";
+export type { ManagedKind, ManagerAddress } from "./lib/manager/protocol.ts";
+export { ConnectionProxy } from "./lib/manager/connection_proxy.ts";
 export {
   AcquirerProxy,
   BarrierProxy,
   type BarrierState,
   ConditionProxy,
   EventProxy,
-} from "./lib/manager_sync_proxies.ts";
+} from "./lib/manager/sync_proxies.ts";
 export {
   type ExecutorMapOptions,
   type ExecutorOptions,
   ProcessPoolExecutor,
-} from "./lib/executor.ts";
-export { Future } from "./lib/future.ts";
+} from "./lib/futures/executor.ts";
+export { Future } from "./lib/futures/future.ts";
 export {
   asCompleted,
   type FutureValue,
   type ReturnWhen,
   wait,
   type WaitResult,
-} from "./lib/as_completed.ts";
-export { currentProcess, parentProcess, type ProcessInfo } from "./lib/current_process.ts";
+} from "./lib/futures/as_completed.ts";
+export { currentProcess, parentProcess, type ProcessInfo } from "./lib/process/current_process.ts";
 export { type Context, cpuCount, getContext, runtime, type RuntimeInfo } from "./lib/context.ts";
 export {
   fromModule,
@@ -67,22 +67,22 @@ export {
   type Task,
   type TaskModule,
   taskRefKey,
-} from "./lib/task.ts";
+} from "./lib/task/task.ts";
 export {
   type Handle,
   type HandleDescriptor,
   registerHandleType,
   toDescriptor,
   transfer,
-} from "./lib/_serialize.ts";
-export { registerErrorClass } from "./lib/_error_codec.ts";
-export type { Backend } from "./lib/_validate.ts";
+} from "./lib/task/values.ts";
+export { registerErrorClass } from "./lib/task/error_codec.ts";
+export type { Backend } from "./lib/context.ts";
 // Shared memory and synchronization (thread backend): SharedArrayBuffer + Atomics.
-export { Lock, RLock, type WaitOptions } from "./lib/lock.ts";
-export { BoundedSemaphore, Semaphore } from "./lib/semaphore.ts";
-export { Event } from "./lib/event.ts";
-export { Condition } from "./lib/condition.ts";
-export { Barrier, type BarrierAction, type BarrierOptions } from "./lib/barrier.ts";
+export { Lock, RLock, type WaitOptions } from "./lib/sync/lock.ts";
+export { BoundedSemaphore, Semaphore } from "./lib/sync/semaphore.ts";
+export { Event } from "./lib/sync/event.ts";
+export { Condition } from "./lib/sync/condition.ts";
+export { Barrier, type BarrierAction, type BarrierOptions } from "./lib/sync/barrier.ts";
 export {
   RawValue,
   type SynchronizedOptions,
@@ -90,15 +90,19 @@ export {
   Value,
   type ValueOf,
   type ViewOf,
-} from "./lib/shared_value.ts";
-export { RawArray, SharedArray } from "./lib/shared_array.ts";
-export { type AttachOptions, SharedMemory, type SharedMemoryOptions } from "./lib/shared_memory.ts";
-export { type ShareableItem, ShareableList } from "./lib/shareable_list.ts";
+} from "./lib/shared/shared_value.ts";
+export { RawArray, SharedArray } from "./lib/shared/shared_array.ts";
+export {
+  type AttachOptions,
+  SharedMemory,
+  type SharedMemoryOptions,
+} from "./lib/shared/shared_memory.ts";
+export { type ShareableItem, ShareableList } from "./lib/shared/shareable_list.ts";
 // Queues and pipes (thread backend): a ring buffer in shared memory, items copied in and out.
-export { type BufferOptions, Queue } from "./lib/queue.ts";
-export { JoinableQueue } from "./lib/joinable_queue.ts";
-export { SimpleQueue } from "./lib/simple_queue.ts";
-export { Connection, Pipe } from "./lib/pipe.ts";
+export { type BufferOptions, Queue } from "./lib/queues/queue.ts";
+export { JoinableQueue } from "./lib/queues/joinable_queue.ts";
+export { SimpleQueue } from "./lib/queues/simple_queue.ts";
+export { Connection, Pipe } from "./lib/queues/pipe.ts";
 export { EOFError } from "./lib/errors.ts";
 export {
   BrokenBarrierError,

@@ -5,7 +5,7 @@
  *   same function again (the usual case: a function declared once); a new self-contained arrow
  *   each call (its source is looked up, no stack); a new arrow that uses a helper of this module
  *   each call (the call stack tells which module it came from); µs per call.
- * - scanning a module's top level (once per module and program): lib/pool.ts, µs per scan.
+ * - scanning a module's top level (once per module and program): lib/pool/pool.ts, µs per scan.
  * - sequential round trip on a running Pool(1), `await apply(fn, [i])`: a self-contained function
  *   next to one that uses this module's helper; µs per call (the ratio row is their per-round
  *   ratio: a task's module context costs nothing per call once the worker has it).
@@ -19,13 +19,13 @@
  */
 import { readFileSync } from "node:fs";
 import { Pool } from "../mod.ts";
-import { scanModule } from "../lib/_module_scan.ts";
-import { toTaskSpec } from "../lib/task.ts";
+import { scanModule } from "../lib/task/_module_scan.ts";
+import { toTaskSpec } from "../lib/task/task.ts";
 import { runSuite } from "./_harness.ts";
 
 const calls = 1_000;
 const trips = 200;
-const poolSource = readFileSync(new URL("../lib/pool.ts", import.meta.url), "utf8");
+const poolSource = readFileSync(new URL("../lib/pool/pool.ts", import.meta.url), "utf8");
 
 /** A top-level helper that context tasks use. */
 function plusOne(n: number): number {
@@ -76,7 +76,11 @@ await runSuite("task", [
     unit: "µs",
     opsPerSample: calls,
   },
-  { name: "scan a module's top level (lib/pool.ts)", fn: () => scanModule(poolSource), unit: "µs" },
+  {
+    name: "scan a module's top level (lib/pool/pool.ts)",
+    fn: () => scanModule(poolSource),
+    unit: "µs",
+  },
   {
     name: "round trip: self-contained function",
     fn: () => roundTrips(selfContained),

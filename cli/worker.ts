@@ -8,7 +8,7 @@
  */
 import process from "node:process";
 import { serveWorkers } from "../lib/nats/serve_workers.ts";
-import type { Backend } from "../lib/_validate.ts";
+import type { Backend } from "../lib/context.ts";
 import { UsageError } from "./_usage.ts";
 
 interface WorkerArgs {

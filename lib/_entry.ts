@@ -8,8 +8,8 @@
  */
 import { runtime } from "../runtimes/mod.ts";
 import type { MessageEndpoint, Transferable } from "../runtimes/types.ts";
-import { DoorbellListener } from "./_doorbell.ts";
-import { encodeThrown } from "./_error_codec.ts";
+import { DoorbellListener } from "./pool/_doorbell.ts";
+import { encodeThrown } from "./task/error_codec.ts";
 import {
   type BootData,
   bootKey,
@@ -18,10 +18,10 @@ import {
   isBootData,
   type Outcome,
   type ToWorker,
-} from "./_protocol.ts";
-import { isPackedResult } from "./_packed.ts";
-import { releaseRevivedHandles, transfersOf, uncloneablePart } from "./_serialize.ts";
-import { invoke, runCall, syncManagerWrites } from "./_task_runner.ts";
+} from "./task/_protocol.ts";
+import { isPackedResult } from "./task/_packed.ts";
+import { releaseRevivedHandles, transfersOf, uncloneablePart } from "./task/values.ts";
+import { invoke, runCall, syncManagerWrites } from "./task/_task_runner.ts";
 
 const thread = runtime.workerContext();
 const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
@@ -136,7 +136,7 @@ function start(data: BootData): void {
   (globalThis as Record<symbol, unknown>)[bootKey] = data;
   if (data.role === "manager") {
     // Loaded only by a manager's worker: other workers start without it.
-    void import("./_manager_server.ts").then(({ serveManager }) =>
+    void import("./manager/_server.ts").then(({ serveManager }) =>
       serveManager(post, () => runtime.exit(0))
     );
     return;

@@ -5,10 +5,9 @@
  * @module
  */
 import { runtime } from "../runtimes/mod.ts";
-import { describe } from "./_serialize.ts";
+import { describe } from "./task/values.ts";
 
-/** The backends a worker can run on. */
-export type Backend = "thread" | "process";
+import type { Backend } from "./context.ts";
 
 const backends: readonly string[] = ["thread", "process"];
 

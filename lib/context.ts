@@ -6,23 +6,36 @@
  */
 import { runtime as adapter } from "../runtimes/mod.ts";
 import type { RuntimeName } from "../runtimes/types.ts";
-import { type Backend, checkBackend } from "./_validate.ts";
-import { type ExecutorOptions, ProcessPoolExecutor } from "./executor.ts";
-import { Manager } from "./manager.ts";
-import { Pool, type PoolOptions } from "./pool.ts";
-import { Process, type ProcessOptions } from "./process.ts";
-import { managerAlternatives } from "./_spawn.ts";
-import { Barrier } from "./barrier.ts";
-import { Condition } from "./condition.ts";
-import { Event } from "./event.ts";
-import { JoinableQueue } from "./joinable_queue.ts";
-import { Lock, RLock } from "./lock.ts";
-import { Pipe } from "./pipe.ts";
-import { Queue } from "./queue.ts";
-import { BoundedSemaphore, Semaphore } from "./semaphore.ts";
-import { RawArray, SharedArray } from "./shared_array.ts";
-import { RawValue, Value } from "./shared_value.ts";
-import { SimpleQueue } from "./simple_queue.ts";
+import { checkBackend } from "./_validate.ts";
+import { type ExecutorOptions, ProcessPoolExecutor } from "./futures/executor.ts";
+import { Manager } from "./manager/manager.ts";
+import { Pool, type PoolOptions } from "./pool/pool.ts";
+import { Process, type ProcessOptions } from "./process/process.ts";
+import { managerAlternatives } from "./process/_spawn.ts";
+import { Barrier } from "./sync/barrier.ts";
+import { Condition } from "./sync/condition.ts";
+import { Event } from "./sync/event.ts";
+import { JoinableQueue } from "./queues/joinable_queue.ts";
+import { Lock, RLock } from "./sync/lock.ts";
+import { Pipe } from "./queues/pipe.ts";
+import { Queue } from "./queues/queue.ts";
+import { BoundedSemaphore, Semaphore } from "./sync/semaphore.ts";
+import { RawArray, SharedArray } from "./shared/shared_array.ts";
+import { RawValue, Value } from "./shared/shared_value.ts";
+import { SimpleQueue } from "./queues/simple_queue.ts";
+
+/**
+ * The backends a worker can run on: `"thread"` (a worker thread, like a Python process with its
+ * own heap, sharing memory through `SharedArrayBuffer`) or `"process"` (a child process).
+ *
+ * @example
+ * ```ts
+ * import type { Backend } from "./context.ts";
+ * const backend: Backend = "process";
+ * console.log(backend);
+ * ```
+ */
+export type Backend = "thread" | "process";
 
 /** The runtime polycore runs on. */
 export interface RuntimeInfo {

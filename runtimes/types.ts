@@ -126,7 +126,7 @@ export interface Runtime {
   /**
    * Runs `turn` on the event loop's next turn without letting the loop sleep first
    * (`setImmediate`), where that keeps the thread awake; `undefined` where it does not (Deno).
-   * A pool polls this way for a result it expects soon (see `lib/_awake_loop.ts`).
+   * A pool polls this way for a result it expects soon (see `lib/pool/_awake_loop.ts`).
    */
   readonly nextTurnStaysAwake?: (turn: () => void) => void;
   /** The symbols under which this runtime's `console.log` and `inspect` find an object's own printout. */

@@ -1,7 +1,8 @@
 // Bundles the worker entry (lib/_entry.ts and what it imports) into one plain
-// JavaScript file, lib/_entry.bundle.mjs. Node loads it in ~1/3 of the time it
-// takes to type-strip and link the TypeScript modules in every new worker; the
-// Node adapter uses it when it is newer than the sources. Run by npm test,
+// JavaScript file, generated/_entry.bundle.mjs (build output, kept out of lib/).
+// Node loads it in ~1/3 of the time it takes to type-strip and link the
+// TypeScript modules in every new worker; the Node adapter uses it when it is
+// newer than the sources. Run by npm test,
 // npm start and npm run bench; the file is not committed.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
@@ -9,16 +10,16 @@ import { build } from "esbuild";
 const entry = new URL("../lib/_entry.ts", import.meta.url);
 
 // Chunks are named by content hash: drop the previous build's.
-rmSync(new URL("../lib/_bundle/", import.meta.url), { recursive: true, force: true });
+rmSync(new URL("../generated/", import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: [entry.pathname],
-  outdir: new URL("../lib/", import.meta.url).pathname,
+  outdir: new URL("../generated/", import.meta.url).pathname,
   entryNames: "[name].bundle",
   outExtension: { ".js": ".mjs" },
   // What only some workers need (a manager's server) goes in chunks loaded on demand.
   splitting: true,
-  chunkNames: "_bundle/[name]-[hash]",
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   // The NATS client is an optional peer, loaded only by a NATS pool: never bundled.
   external: ["@nats-io/*"],

@@ -1,8 +1,8 @@
 // While a pool awaits a result it expects soon, it keeps its thread's event loop taking turns
-// (lib/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns.
+// (lib/pool/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AwakeLoop, awakeMs, awakePatience, maxSkippedWaits } from "../lib/_awake_loop.ts";
+import { AwakeLoop, awakeMs, awakePatience, maxSkippedWaits } from "../lib/pool/_awake_loop.ts";
 
 /** An event loop whose turns the test takes one at a time. */
 function manualTurns() {

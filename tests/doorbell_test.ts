@@ -1,10 +1,10 @@
-// An idle pool thread waits for its next call on a doorbell (lib/_doorbell.ts). A call the event
+// An idle pool thread waits for its next call on a doorbell (lib/pool/_doorbell.ts). A call the event
 // loop delivered must not count as a ring for the next wait: it once did, so every idle wait
 // ended at once and the worker's next call woke its event loop instead (issue 14).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MessageChannel, Worker } from "node:worker_threads";
-import { Doorbell, DoorbellListener } from "../lib/_doorbell.ts";
+import { Doorbell, DoorbellListener } from "../lib/pool/_doorbell.ts";
 
 describe("a pool thread's doorbell", () => {
   it("an idle wait delivers a call already waiting on the port without blocking", () => {

@@ -120,11 +120,8 @@ function sourceFiles(dir: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    // lib/_bundle/ holds the generated chunks of the worker bundle (scripts/build_entry.mjs).
-    if (statSync(path).isDirectory()) {
-      if (name !== "_bundle") files.push(...sourceFiles(path));
-    } // *.bundle.mjs is the generated, uncommitted worker bundle, which includes runtimes/.
-    else if (SOURCE_FILE.test(name) && !/\.(d\.ts|bundle\.mjs)$/.test(name)) files.push(path);
+    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
+    else if (SOURCE_FILE.test(name) && !/\.d\.ts$/.test(name)) files.push(path);
   }
   return files;
 }

@@ -1,5 +1,5 @@
 // A worker's manager writes (set, append, …) are acknowledged lazily and sent in batches
-// (lib/_manager_outbox.ts): what a user relies on must hold all the same — the task's caller
+// (lib/manager/_outbox.ts): what a user relies on must hold all the same — the task's caller
 // sees every write once the task is done, the worker reads its own writes, and a write that
 // fails is not lost silently.
 import assert from "node:assert/strict";

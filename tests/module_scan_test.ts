@@ -2,9 +2,9 @@
 // has, and which of its statements are neither (those never run in a worker).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { scanModule } from "../lib/_module_scan.ts";
-import { freeNames, parameterNames } from "../lib/_free_names.ts";
-import { referencedNames, tokenize } from "../lib/_tokens.ts";
+import { scanModule } from "../lib/task/_module_scan.ts";
+import { freeNames, parameterNames } from "../lib/task/_free_names.ts";
+import { referencedNames, tokenize } from "../lib/task/_tokens.ts";
 
 function namesOf(source: string): string[] {
   return scanModule(source).declarations.flatMap((d) => d.names);

@@ -1,4 +1,4 @@
-// Chunks of numbers cross the boundary packed (lib/_packed.ts): what a user sees must not
+// Chunks of numbers cross the boundary packed (lib/task/_packed.ts): what a user sees must not
 // change — a plain number[] in input order, every value exact, mixed chunks and results intact,
 // on both backends.
 import { describe, it } from "node:test";

@@ -1,8 +1,8 @@
 // Spins that may not pay off (an idle thread's, the awake event loop's) back off only after
-// several misses in a row (lib/_spin_backoff.ts): one late call must not cost the next ones.
+// several misses in a row (lib/sync/_spin_backoff.ts): one late call must not cost the next ones.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SpinBackoff } from "../lib/_spin_backoff.ts";
+import { SpinBackoff } from "../lib/sync/_spin_backoff.ts";
 
 /** How many waits skip the spin before the next one spins. */
 function skipped(backoff: SpinBackoff): number {

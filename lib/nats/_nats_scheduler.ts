@@ -9,18 +9,18 @@
  *
  * @module
  */
-import { Deque } from "../_deque.ts";
-import { callLabel, newCall, type PoolCall, refuseCall, settleCall } from "../_pool_call.ts";
+import { Deque } from "../pool/_deque.ts";
+import { callLabel, newCall, type PoolCall, refuseCall, settleCall } from "../pool/_pool_call.ts";
 import {
   admitCall,
   type PoolScheduler,
   pythonStateName,
   refusalIn,
   type SchedulerState,
-} from "../_pool_scheduler.ts";
-import { PoolAccounting, type PoolStats } from "../_pool_stats.ts";
-import type { CallInit } from "../_scheduler.ts";
-import { TaskEstimates } from "../_task_estimates.ts";
+} from "../pool/_pool_scheduler.ts";
+import { PoolAccounting, type PoolStats } from "../pool/pool_stats.ts";
+import type { CallInit } from "../pool/_scheduler.ts";
+import { TaskEstimates } from "../pool/_task_estimates.ts";
 import {
   CancelledError,
   PoolTerminatedError,
@@ -28,7 +28,7 @@ import {
   TaskDeliveryError,
   TimeoutError,
 } from "../errors.ts";
-import { remoteTask, type TaskSpec } from "../task.ts";
+import { remoteTask, type TaskSpec } from "../task/task.ts";
 import { type Broker, type NatsConnectOptions, openBroker } from "./_broker.ts";
 import { ensurePool, type PoolNames, poolNames, type Redelivery } from "./_pool_stream.ts";
 import { decodeResult, encodeMessage, wireVersion } from "./_wire.ts";

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { encode } from "../_codec.ts";
-import { decode } from "../_codec_decode.ts";
-import type { CallMode } from "../_protocol.ts";
+import { encode } from "../queues/_codec.ts";
+import { decode } from "../queues/_codec_decode.ts";
+import type { CallMode } from "../task/_protocol.ts";
 
 /** The version every message carries; a host refuses (terminates) others. */
 export const wireVersion = 1;

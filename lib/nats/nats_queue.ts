@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { encode } from "../_codec.ts";
-import { decode } from "../_codec_decode.ts";
+import { encode } from "../queues/_codec.ts";
+import { decode } from "../queues/_codec_decode.ts";
 import { checkPositiveInteger, checkTimeout } from "../_validate.ts";
 import { QueueEmptyError, QueueFullError } from "../errors.ts";
 import {

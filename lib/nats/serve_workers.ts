@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { encodeArgs } from "../_serialize.ts";
-import type { Backend } from "../_validate.ts";
+import { encodeArgs } from "../task/values.ts";
+import type { Backend } from "../context.ts";
 import { checkBackend, checkPositiveInteger } from "../_validate.ts";
 import { runtime } from "../../runtimes/mod.ts";
-import { Pool, schedulerOf } from "../pool.ts";
-import { specFromRemote } from "../task.ts";
+import { Pool, schedulerOf } from "../pool/pool.ts";
+import { specFromRemote } from "../task/task.ts";
 import {
   type Broker,
   checkConnectOptions,

@@ -1,0 +1,194 @@
+/**
+ * `map`-style work over many items: chunking (explicit, or sized from the
+ * pool's measured cost per item), and the lazy, bounded streams behind
+ * `imap` and `imapUnordered`.
+ *
+ * @module
+ */
+import { itemsPerMessage } from "./_task_estimates.ts";
+
+/** Submits one chunk; `cancel` withdraws it if it has not started. */
+export interface ChunkRunner {
+  submit(
+    items: unknown[],
+    offset: number,
+  ): { promise: Promise<ArrayLike<unknown>>; cancel(): void };
+  /** Estimated run time of one item, once measured (ms). */
+  estimateMs(): number | undefined;
+}
+
+/** Options of a stream. */
+export interface StreamOptions {
+  readonly chunksize?: number;
+  readonly buffersize: number;
+  readonly ordered: boolean;
+  /** Yield a {@linkcode ChunkFailure} for a failed chunk and go on, instead of throwing. */
+  readonly continueOnError?: boolean;
+}
+
+/** What a stream that goes on after errors yields in place of a failed chunk's results. */
+export class ChunkFailure {
+  /** The chunk's error. */
+  readonly error: unknown;
+  /** @param error The chunk's error. */
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/** Python's automatic chunksize for a known length: `ceil(length / (4 × workers))`. */
+export function automaticChunksize(length: number, workers: number): number {
+  return Math.max(1, Math.ceil(length / (4 * workers)));
+}
+
+/** Collects a sync or async iterable. */
+export async function collect<T>(iterable: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  if (Array.isArray(iterable)) return iterable;
+  const items: T[] = [];
+  for await (const item of iterable as AsyncIterable<T>) items.push(item);
+  return items;
+}
+
+function adaptiveChunksize(runner: ChunkRunner): number {
+  return itemsPerMessage(runner.estimateMs());
+}
+
+type Settled = { ok: true; results: ArrayLike<unknown> } | { ok: false; error: unknown };
+type Chunk = { promise: Promise<ArrayLike<unknown>>; cancel(): void };
+
+/**
+ * Results of `runner` over `source`, consuming it lazily with at most
+ * `buffersize` chunks submitted and not yet yielded. Input is pulled in the
+ * background, so results flow while a slow source is still producing. An
+ * input that throws yields the results of every item before the failure,
+ * then throws; leaving the loop early withdraws queued chunks and closes the
+ * source (`return()`).
+ */
+export async function* streamResults<T>(
+  runner: ChunkRunner,
+  source: Iterable<T> | AsyncIterable<T>,
+  options: StreamOptions,
+): AsyncGenerator<unknown, void, undefined> {
+  const iterator = Symbol.asyncIterator in source
+    ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (source as Iterable<T>)[Symbol.iterator]();
+  /** Submitted chunks in input order; unordered, only those not settled yet. */
+  const inFlight: Chunk[] = [];
+  /** Unordered: settled chunks waiting to be yielded. */
+  const finished: Settled[] = [];
+  /** 1 while the results of a chunk are being yielded: it still holds its slot. */
+  let yielding = 0;
+  let exhausted = false;
+  let stopped = false;
+  let inputError: { error: unknown } | undefined;
+  let offset = 0;
+  let pumping: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const changed = () => new Promise<void>((resolve) => wake = resolve);
+  const held = () => inFlight.length + finished.length + yielding;
+
+  function submit(items: unknown[]): void {
+    const chunk = runner.submit(items, offset);
+    offset += items.length;
+    inFlight.push(chunk);
+    if (options.ordered) {
+      chunk.promise.catch(() => {}); // reported when its turn comes, or dropped on early exit
+    } else {
+      const settle = (settled: Settled) => {
+        inFlight.splice(inFlight.indexOf(chunk), 1);
+        finished.push(settled);
+        notify();
+      };
+      chunk.promise.then(
+        (results) => settle({ ok: true, results }),
+        (error) => settle({ ok: false, error }),
+      );
+    }
+    notify();
+  }
+
+  /** Pulls input and submits chunks until `buffersize` chunks are held or the input ends. */
+  async function fill(): Promise<void> {
+    while (!exhausted && !stopped && held() < options.buffersize) {
+      const count = options.chunksize ?? adaptiveChunksize(runner);
+      const items: unknown[] = [];
+      try {
+        while (items.length < count) {
+          const next = await iterator.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          items.push(next.value);
+        }
+      } catch (error) {
+        exhausted = true;
+        inputError = { error };
+      }
+      if (stopped || items.length === 0) return;
+      submit(items);
+    }
+  }
+
+  /** Starts filling in the background, unless it is running or there is nothing to do. */
+  function pump(): void {
+    if (pumping || exhausted || stopped || held() >= options.buffersize) return;
+    pumping = fill().catch((error) => {
+      exhausted = true;
+      inputError ??= { error };
+    }).finally(() => {
+      pumping = undefined;
+      notify();
+    });
+  }
+
+  /** Waits until `ready()`; false once nothing more can come (the input ended, nothing held). */
+  async function until(ready: () => boolean): Promise<boolean> {
+    while (!ready()) {
+      pump();
+      if (!pumping && inFlight.length === 0 && finished.length === 0) return false;
+      await changed();
+    }
+    return true;
+  }
+
+  try {
+    while (true) {
+      let settled: Settled;
+      if (options.ordered) {
+        if (!await until(() => inFlight.length > 0)) break;
+        yielding = 1;
+        settled = await inFlight.shift()!.promise.then(
+          (results): Settled => ({ ok: true, results }),
+          (error): Settled => ({ ok: false, error }),
+        );
+      } else {
+        if (!await until(() => finished.length > 0)) break;
+        yielding = 1;
+        settled = finished.shift()!;
+      }
+      if (!settled.ok) {
+        if (!options.continueOnError) throw settled.error;
+        yield new ChunkFailure(settled.error);
+        yielding = 0;
+        pump();
+        continue;
+      }
+      const { results } = settled;
+      for (let i = 0; i < results.length; i++) yield results[i];
+      yielding = 0;
+      pump();
+    }
+    if (inputError) throw inputError.error;
+  } finally {
+    stopped = true;
+    for (const chunk of inFlight) chunk.cancel();
+    if (!exhausted) await iterator.return?.();
+  }
+}

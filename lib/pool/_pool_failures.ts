@@ -1,0 +1,62 @@
+/**
+ * The errors a pool rejects calls with when something goes wrong in a worker:
+ * a task error (with which task and item), a worker that died, a failed
+ * initializer, workers that never get ready.
+ *
+ * @module
+ */
+import { decodeRemoteError, decodeThrown, type Thrown } from "../task/error_codec.ts";
+import type { PoolCall } from "./_pool_call.ts";
+import type { PoolWorker } from "./_pool_worker.ts";
+import type { Outcome } from "../task/_protocol.ts";
+import { looksOutOfMemory } from "../process/_spawn.ts";
+import { ProcessError, WorkerExitedError } from "../errors.ts";
+
+/** A task's own error, with a RemoteError cause naming the task, item and worker. */
+export function taskError(
+  call: PoolCall,
+  worker: PoolWorker,
+  outcome: Outcome & { ok: false },
+): unknown {
+  const item = outcome.index === undefined ? "" : ` on item ${call.offset + outcome.index}`;
+  return decodeRemoteError(
+    outcome.error,
+    `Task '${call.spec.label}' failed${item} in worker '${worker.name}'`,
+  );
+}
+
+/** What a call held by a worker that stopped is rejected with. */
+export function workerExitedError(
+  call: PoolCall,
+  worker: PoolWorker,
+  exit: { code: number; signal: string | null; maxHeapMb?: number },
+): WorkerExitedError {
+  const { code, signal, maxHeapMb } = exit;
+  const how = maxHeapMb !== undefined && looksOutOfMemory(worker.exit?.code ?? null, signal)
+    ? `ran out of memory (its heap limit is ${maxHeapMb} MiB)`
+    : signal
+    ? `was killed by ${signal}`
+    : `exited with code ${code}`;
+  return new WorkerExitedError(
+    `Worker '${worker.name}' ${how} while running task '${call.spec.label}'`,
+    { exitCode: signal ? null : code, signal },
+    worker.fatal === undefined ? undefined : { cause: worker.fatal },
+  );
+}
+
+/** What breaks a pool whose initializer failed. */
+export function initializerError(worker: PoolWorker, error: Thrown): ProcessError {
+  const cause = decodeThrown(error);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ProcessError(`The pool's initializer failed in worker '${worker.name}': ${reason}`, {
+    cause,
+  });
+}
+
+/** What breaks a pool whose workers keep exiting before they are ready. */
+export function earlyExitError(worker: PoolWorker, exits: number, code: number): ProcessError {
+  return new ProcessError(
+    `The pool's workers exit before they are ready (${exits} in a row, last code ${code}): is the worker entry loadable?`,
+    worker.fatal === undefined ? undefined : { cause: worker.fatal },
+  );
+}

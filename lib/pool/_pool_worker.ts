@@ -1,0 +1,182 @@
+/**
+ * One worker of a pool, seen from the parent: what it holds, what it has
+ * compiled, how many tasks it has done.
+ *
+ * @module
+ */
+import type { Transferable, WorkerChannel } from "../../runtimes/types.ts";
+import type { Thrown } from "../task/error_codec.ts";
+import type { PoolCall } from "./_pool_call.ts";
+import type { BootData, Call, FromWorker, Outcome, ToWorker } from "../task/_protocol.ts";
+import { awakeLoop } from "./_awake_loop.ts";
+import { Doorbell } from "./_doorbell.ts";
+import { findUncloneable } from "../task/values.ts";
+import { exitCodeOf, spawnWorker } from "../process/_spawn.ts";
+import type { Backend } from "../context.ts";
+import { taskDescriptor } from "../task/task.ts";
+
+/** What a pool hears from its workers. */
+export interface PoolWorkerEvents {
+  onReady(worker: PoolWorker): void;
+  onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void;
+  onInitFailed(worker: PoolWorker, error: Thrown): void;
+  onFatal(worker: PoolWorker, error: Thrown): void;
+  /** `code` is Python's exit code (minus the signal number when a signal ended it). */
+  onExit(worker: PoolWorker, code: number, signal: string | null): void;
+}
+
+/** A pool's worker and the calls it holds. */
+export class PoolWorker {
+  readonly name: string;
+  readonly #channel: WorkerChannel;
+  readonly #known = new Set<number>();
+  readonly inFlight = new Map<number, PoolCall>();
+  /** Batches sent and not yet settled. */
+  batches = 0;
+  /** Calls settled here, for `maxTasksPerChild`. */
+  completed = 0;
+  ready = false;
+  /** The uncaught error the worker reported before it exited, if any. */
+  fatal?: unknown;
+  /** No new work: it is being recycled or stopped. */
+  retiring = false;
+  #referenced = true;
+
+  /** How the worker ended, once it has. */
+  exit?: { readonly code: number | null; readonly signal: string | null };
+
+  /** A thread's doorbell: calls go through it (see `_doorbell.ts`). */
+  readonly #doorbell?: Doorbell;
+
+  constructor(boot: BootData, events: PoolWorkerEvents, backend: Backend, maxHeapMb?: number) {
+    this.name = boot.name;
+    if (backend === "thread") {
+      this.#doorbell = new Doorbell();
+      const withCalls: BootData = { ...boot, calls: this.#doorbell.ends };
+      this.#channel = spawnWorker(backend, withCalls, maxHeapMb, this.#doorbell.transfer);
+    } else {
+      this.#channel = spawnWorker(backend, boot, maxHeapMb);
+    }
+    // An uncaught error normally arrives as a "fatal" message; some hosts (bun test) report it
+    // only as an error event, and then exit with code 0.
+    this.#channel.onError((error) => this.fatal ??= error);
+    this.#channel.onExit((code, signal) => {
+      this.exit = { code, signal };
+      this.#doorbell?.close();
+      for (; this.batches > 0; this.batches--) awakeLoop.settled();
+      events.onExit(
+        this,
+        code === 0 && this.fatal !== undefined ? 1 : exitCodeOf(code, signal),
+        signal,
+      );
+    });
+    this.#channel.onMessage((data) => {
+      const message = data as FromWorker;
+      switch (message.tag) {
+        case "ready":
+          this.ready = true;
+          events.onReady(this);
+          break;
+        case "settled":
+          this.batches--;
+          awakeLoop.settled();
+          events.onSettled(this, message.outcomes, message.elapsedMs);
+          break;
+        case "init-failed":
+          events.onInitFailed(this, message.error);
+          break;
+        case "fatal":
+          events.onFatal(this, message.error);
+      }
+    });
+    this.keepAlive(false);
+  }
+
+  /** The worker's thread id. */
+  get threadId(): number {
+    return this.#channel.threadId;
+  }
+
+  /** Lets the worker keep the program alive only while it has work (or is being waited for). */
+  keepAlive(on: boolean): void {
+    if (on === this.#referenced) return;
+    this.#referenced = on;
+    if (on) this.#channel.ref();
+    else this.#channel.unref();
+  }
+
+  /**
+   * Sends calls as one message. Calls that cannot be cloned are returned
+   * (with why) instead of sent; the rest still go.
+   */
+  send(calls: readonly PoolCall[]): { call: PoolCall; error: unknown }[] {
+    const wire = calls.map((call) => this.#toWire(call));
+    try {
+      this.#post(wire, calls.flatMap((c) => c.args.transfer));
+      this.#hold(calls);
+      return [];
+    } catch {
+      const failed: { call: PoolCall; error: unknown }[] = [];
+      const sendable: PoolCall[] = [];
+      for (const call of calls) {
+        const found = findUncloneable(Array.from(call.args.args));
+        if (found.index < 0) sendable.push(call);
+        else failed.push({ call, error: unclonable(call, found.index, found.at!, found.what!) });
+      }
+      if (sendable.length > 0) {
+        this.#post(
+          sendable.map((call) => this.#toWire(call)),
+          sendable.flatMap((c) => c.args.transfer),
+        );
+        this.#hold(sendable);
+      }
+      return failed;
+    }
+  }
+
+  #toWire(call: PoolCall): Call {
+    const fresh = call.spec.module === undefined && !this.#known.has(call.spec.key);
+    if (fresh) this.#known.add(call.spec.key);
+    return {
+      id: call.id,
+      task: taskDescriptor(call.spec, fresh),
+      args: call.args.args,
+      ...(call.mode === "apply" ? {} : { mode: call.mode }),
+      ...(call.args.handles ? { handles: call.args.handles } : {}),
+    };
+  }
+
+  #post(calls: Call[], transfer: Transferable[]): void {
+    const message: ToWorker = { tag: "run", calls };
+    if (this.#doorbell) this.#doorbell.post(message, transfer);
+    else this.#channel.post(message, transfer);
+    this.batches++;
+    awakeLoop.expect();
+  }
+
+  #hold(calls: readonly PoolCall[]): void {
+    for (const call of calls) this.inFlight.set(call.id, call);
+    this.keepAlive(true);
+  }
+
+  /** Asks the worker to exit once idle. */
+  shutdown(): void {
+    this.retiring = true;
+    const message: ToWorker = { tag: "shutdown" };
+    if (this.#doorbell) this.#doorbell.post(message);
+    else this.#channel.post(message);
+  }
+
+  /** Stops the worker now. */
+  terminate(): Promise<void> {
+    this.retiring = true;
+    return this.#channel.terminate();
+  }
+}
+
+function unclonable(call: PoolCall, index: number, at: string, what: string): TypeError {
+  const where = call.mode === "apply" ? `argument ${index}` : `item ${call.offset + index}`;
+  return new TypeError(
+    `Cannot send ${where} of task '${call.spec.label}' to a worker as ${at} is ${what}, which cannot be copied to another thread or process: pass plain data, typed arrays, Map, Set, Date, a function, or a polycore handle`,
+  );
+}

@@ -1,0 +1,248 @@
+/**
+ * `SharedArray` and `RawArray`: a fixed-length array of numbers in shared
+ * memory (Python: `multiprocessing.Array`, `multiprocessing.sharedctypes.RawArray`).
+ *
+ * @module
+ */
+import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import {
+  checkElement,
+  checkTypecode,
+  isAtomicTypecode,
+  sharedView,
+  type Typecode,
+  type ValueOf,
+  type ViewOf,
+} from "./_typecodes.ts";
+import { invalid, outOfRange } from "../_validate.ts";
+import type { Lock, RLock } from "../sync/lock.ts";
+import { reviveLock } from "../sync/lock.ts";
+import {
+  lockOption,
+  type LockState,
+  lockState,
+  type SynchronizedOptions,
+  theLock,
+} from "../sync/_synchronized.ts";
+
+const rawArrayType = "polycore.RawArray";
+const sharedArrayType = "polycore.SharedArray";
+const maxLength = 2 ** 31 - 1;
+
+interface ArrayState {
+  readonly typecode: Typecode;
+  readonly buffer: SharedArrayBuffer;
+  readonly length: number;
+  readonly lock?: LockState;
+}
+
+let adopted: ArrayState | undefined;
+
+function initialItems<T extends Typecode>(
+  action: string,
+  typecode: T,
+  sizeOrItems: unknown,
+): { length: number; items?: ValueOf<T>[] } {
+  if (typeof sizeOrItems === "number") {
+    if (!Number.isInteger(sizeOrItems) || sizeOrItems < 0 || sizeOrItems > maxLength) {
+      outOfRange(action, "sizeOrInitializer", "must be an integer length >= 0", sizeOrItems);
+    }
+    return { length: sizeOrItems };
+  }
+  if (
+    typeof sizeOrItems !== "object" || sizeOrItems === null || !(Symbol.iterator in sizeOrItems)
+  ) {
+    invalid(action, "sizeOrInitializer", "must be a length or an iterable of values", sizeOrItems);
+  }
+  const items = Array.from(
+    sizeOrItems as Iterable<unknown>,
+    (item) => checkElement(action, typecode, item),
+  );
+  return { length: items.length, items };
+}
+
+/**
+ * A fixed-length array of numbers in shared memory, without a lock (Python:
+ * `RawArray(typecode, size_or_initializer)`). `get`/`set` of one element are
+ * atomic for integer typecodes; negative indexes count from the end, as in
+ * Python; an index out of range throws a `RangeError`. `view` is the typed
+ * array over the shared memory itself.
+ *
+ * @example
+ * ```ts
+ * import { RawArray } from "./shared_array.ts";
+ * const pixels = new RawArray("B", 4);
+ * pixels.set(-1, 255);
+ * console.log(pixels.toArray()); // [0, 0, 0, 255]
+ * ```
+ */
+export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf<T>> {
+  readonly #typecode: T;
+  readonly #view: ViewOf<T>;
+  readonly #atomic: boolean;
+
+  /**
+   * Creates it (see the class description).
+   * @param typecode One of b B h H i I l L q Q f d.
+   * @param sizeOrInitializer A length (zero-filled), or the initial values.
+   */
+  constructor(typecode: T, sizeOrInitializer: number | Iterable<ValueOf<T>>) {
+    const state = adopted;
+    if (state) {
+      this.#typecode = state.typecode as T;
+      this.#view = sharedView(this.#typecode, state.length, state.buffer);
+    } else {
+      const action = `create ${new.target.name}`;
+      this.#typecode = checkTypecode(action, typecode) as T;
+      const { length, items } = initialItems(action, this.#typecode, sizeOrInitializer);
+      this.#view = sharedView(this.#typecode, length);
+      if (items) (this.#view as unknown as { set(values: ArrayLike<unknown>): void }).set(items);
+    }
+    this.#atomic = isAtomicTypecode(this.#typecode);
+  }
+
+  /** The typecode (Python: `arr._type_`). */
+  get typecode(): T {
+    return this.#typecode;
+  }
+
+  /** The number of elements (Python: `len(arr)`). */
+  get length(): number {
+    return this.#view.length;
+  }
+
+  /** The typed array over the shared memory: changes are seen by every thread. */
+  get view(): ViewOf<T> {
+    return this.#view;
+  }
+
+  #index(action: string, index: unknown): number {
+    const length = this.#view.length;
+    if (typeof index !== "number") invalid(action, "index", "must be an integer", index);
+    if (!Number.isInteger(index) || index < -length || index >= length) {
+      outOfRange(
+        action,
+        "index",
+        length === 0
+          ? "is out of range of an empty array"
+          : `must be an integer from ${-length} to ${length - 1}`,
+        index,
+      );
+    }
+    return index < 0 ? index + length : index;
+  }
+
+  /** The element at `index` (Python: `arr[i]`). */
+  get(index: number): ValueOf<T> {
+    const i = this.#index("get array element", index);
+    return (this.#atomic ? Atomics.load(this.#view as Int32Array, i) : this.#view[i]) as ValueOf<T>;
+  }
+
+  /** Sets the element at `index` (Python: `arr[i] = v`). */
+  set(index: number, value: ValueOf<T>): void {
+    const i = this.#index("set array element", index);
+    const checked = checkElement("set array element", this.#typecode, value);
+    if (this.#atomic) Atomics.store(this.#view as Int32Array, i, checked as number);
+    else this.#view[i] = checked;
+  }
+
+  /** A copy of the elements as a plain array (Python: `arr[:]` / `list(arr)`). */
+  toArray(): ValueOf<T>[] {
+    return Array.from(this.#view as unknown as ArrayLike<ValueOf<T>>);
+  }
+
+  /** Iterates over the elements (Python: `for x in arr`). */
+  [Symbol.iterator](): IterableIterator<ValueOf<T>> {
+    return (this.#view as unknown as Iterable<ValueOf<T>>)[Symbol.iterator]() as IterableIterator<
+      ValueOf<T>
+    >;
+  }
+
+  /** @internal What crosses to a worker. */
+  protected stateForWorker(): ArrayState {
+    return {
+      typecode: this.#typecode,
+      buffer: this.#view.buffer as SharedArrayBuffer,
+      length: this.#view.length,
+    };
+  }
+
+  /** Sent to workers as the same memory. */
+  [toDescriptor](): { descriptor: HandleDescriptor } {
+    return {
+      descriptor: {
+        module: import.meta.url,
+        type: this instanceof SharedArray ? sharedArrayType : rawArrayType,
+        state: this.stateForWorker(),
+        sharesMemory: true,
+      },
+    };
+  }
+}
+
+/**
+ * A fixed-length array of numbers in shared memory with a lock (Python:
+ * `multiprocessing.Array(typecode, size_or_initializer, lock=True)`, named
+ * `SharedArray` so as not to hide JS's `Array`).
+ *
+ * @example Double every element in a worker
+ * ```ts
+ * import { Process } from "../process/process.ts";
+ * import { SharedArray } from "./shared_array.ts";
+ * const arr = new SharedArray("d", [1, 2, 3, 4]);
+ * const p = new Process({
+ *   target: (a: SharedArray<"d">) => {
+ *     for (let i = 0; i < a.length; i++) a.set(i, a.get(i) * 2);
+ *   },
+ *   args: [arr],
+ * });
+ * p.start();
+ * await p.join();
+ * console.log(arr.toArray()); // [2, 4, 6, 8]
+ * ```
+ */
+export class SharedArray<T extends Typecode = Typecode> extends RawArray<T> {
+  readonly #lock: Lock | RLock | null;
+
+  /**
+   * Creates it (see the class description).
+   * @param typecode One of b B h H i I l L q Q f d.
+   * @param sizeOrInitializer A length (zero-filled), or the initial values.
+   * @param options `lock`: `true` (a new RLock), a `Lock`/`RLock` to use, or `false`.
+   */
+  constructor(
+    typecode: T,
+    sizeOrInitializer: number | Iterable<ValueOf<T>>,
+    options?: SynchronizedOptions,
+  ) {
+    super(typecode, sizeOrInitializer);
+    const state = adopted;
+    adopted = undefined;
+    this.#lock = state
+      ? (state.lock ? reviveLock(state.lock) : null)
+      : lockOption("create SharedArray", options);
+  }
+
+  /** The lock that guards the array (Python: `get_lock()`): an RLock unless one was given. */
+  getLock(): Lock | RLock {
+    return theLock(this.#lock, "SharedArray");
+  }
+
+  /** @internal What crosses to a worker. */
+  protected override stateForWorker(): ArrayState {
+    return { ...super.stateForWorker(), lock: lockState(this.#lock) };
+  }
+}
+
+registerHandleType(rawArrayType, (state) => {
+  adopted = state as ArrayState;
+  try {
+    return new RawArray(adopted.typecode, 0);
+  } finally {
+    adopted = undefined;
+  }
+});
+registerHandleType(sharedArrayType, (state) => {
+  adopted = state as ArrayState;
+  return new SharedArray(adopted.typecode, 0);
+});

@@ -1,0 +1,164 @@
+/**
+ * `Value` and `RawValue`: one number in shared memory (Python:
+ * `multiprocessing.Value`, `multiprocessing.sharedctypes.RawValue`).
+ *
+ * @module
+ */
+import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import {
+  checkElement,
+  checkTypecode,
+  isAtomicTypecode,
+  sharedView,
+  type Typecode,
+  type ValueOf,
+  type ViewOf,
+} from "./_typecodes.ts";
+import {
+  lockOption,
+  type LockState,
+  lockState,
+  type SynchronizedOptions,
+  theLock,
+} from "../sync/_synchronized.ts";
+import { type Lock, reviveLock, type RLock } from "../sync/lock.ts";
+
+export type { Typecode, ValueOf, ViewOf } from "./_typecodes.ts";
+export type { SynchronizedOptions } from "../sync/_synchronized.ts";
+
+const rawValueType = "polycore.RawValue";
+const valueType = "polycore.Value";
+
+interface ValueState {
+  readonly typecode: Typecode;
+  readonly buffer: SharedArrayBuffer;
+  readonly lock?: LockState;
+}
+
+let adopted: ValueState | undefined;
+
+/**
+ * One number in shared memory, without a lock (Python: `RawValue(typecode, value)`).
+ * Each read and write of `value` is atomic for integer typecodes; a
+ * read-modify-write such as `v.value += 1` is not: use {@linkcode Value} and its lock.
+ *
+ * @example
+ * ```ts
+ * import { RawValue } from "./shared_value.ts";
+ * const big = new RawValue("q", 1n << 40n);
+ * console.log(big.value); // 1099511627776n
+ * ```
+ */
+export class RawValue<T extends Typecode = Typecode> {
+  readonly #typecode: T;
+  readonly #view: ViewOf<T>;
+  readonly #atomic: boolean;
+
+  /**
+   * Creates it (see the class description).
+   * @param typecode One of b B h H i I l L q Q f d.
+   * @param value The initial value (0).
+   */
+  constructor(typecode: T, value?: ValueOf<T>) {
+    const state = adopted;
+    if (state) {
+      this.#typecode = state.typecode as T;
+      this.#view = sharedView(this.#typecode, 1, state.buffer);
+    } else {
+      const action = `create ${new.target.name}`;
+      this.#typecode = checkTypecode(action, typecode) as T;
+      this.#view = sharedView(this.#typecode, 1);
+      if (value !== undefined) this.#view[0] = checkElement(action, this.#typecode, value);
+    }
+    this.#atomic = isAtomicTypecode(this.#typecode);
+  }
+
+  /** The typecode (Python: the ctypes type). */
+  get typecode(): T {
+    return this.#typecode;
+  }
+
+  /** The number (Python: `.value`); a `bigint` for `q`/`Q`. */
+  get value(): ValueOf<T> {
+    return (this.#atomic ? Atomics.load(this.#view as Int32Array, 0) : this.#view[0]) as ValueOf<T>;
+  }
+
+  set value(value: ValueOf<T>) {
+    const checked = checkElement("set value", this.#typecode, value);
+    if (this.#atomic) Atomics.store(this.#view as Int32Array, 0, checked as number);
+    else this.#view[0] = checked;
+  }
+
+  /** @internal What crosses to a worker. */
+  protected stateForWorker(): ValueState {
+    return { typecode: this.#typecode, buffer: this.#view.buffer as SharedArrayBuffer };
+  }
+
+  /** Sent to workers as the same memory. */
+  [toDescriptor](): { descriptor: HandleDescriptor } {
+    return {
+      descriptor: {
+        module: import.meta.url,
+        type: this instanceof Value ? valueType : rawValueType,
+        state: this.stateForWorker(),
+        sharesMemory: true,
+      },
+    };
+  }
+}
+
+/**
+ * One number in shared memory with a lock (Python: `multiprocessing.Value(typecode, value,
+ * lock=True)`). `getLock()` returns the RLock to hold around a read-modify-write.
+ *
+ * @example Count from several workers
+ * ```ts
+ * import { Value } from "./shared_value.ts";
+ * const counter = new Value("i", 0);
+ * {
+ *   using _ = await counter.getLock().hold();
+ *   counter.value += 1;
+ * }
+ * console.log(counter.value); // 1
+ * ```
+ */
+export class Value<T extends Typecode = Typecode> extends RawValue<T> {
+  readonly #lock: Lock | RLock | null;
+
+  /**
+   * Creates it (see the class description).
+   * @param typecode One of b B h H i I l L q Q f d. @param value The initial value (0).
+   * @param options `lock`: `true` (a new RLock), a `Lock`/`RLock` to use, or `false`.
+   */
+  constructor(typecode: T, value?: ValueOf<T>, options?: SynchronizedOptions) {
+    super(typecode, value);
+    const state = adopted;
+    adopted = undefined;
+    this.#lock = state
+      ? (state.lock ? reviveLock(state.lock) : null)
+      : lockOption(`create Value`, options);
+  }
+
+  /** The lock that guards the value (Python: `get_lock()`): an RLock unless one was given. */
+  getLock(): Lock | RLock {
+    return theLock(this.#lock, "Value");
+  }
+
+  /** @internal What crosses to a worker. */
+  protected override stateForWorker(): ValueState {
+    return { ...super.stateForWorker(), lock: lockState(this.#lock) };
+  }
+}
+
+registerHandleType(rawValueType, (state) => {
+  adopted = state as ValueState;
+  try {
+    return new RawValue(adopted.typecode);
+  } finally {
+    adopted = undefined;
+  }
+});
+registerHandleType(valueType, (state) => {
+  adopted = state as ValueState;
+  return new Value(adopted.typecode);
+});

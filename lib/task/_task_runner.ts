@@ -1,0 +1,259 @@
+/**
+ * The worker side of tasks: turns descriptors back into functions (compiled
+ * once per worker and cached), runs calls and settles them as outcomes.
+ *
+ * @module
+ */
+import { encodeThrown } from "./error_codec.ts";
+import {
+  type Call,
+  contextEvalName,
+  contextInitName,
+  importingTasksKey,
+  type Invocation,
+  managerSyncKey,
+  type Outcome,
+  type TaskContext,
+} from "./_protocol.ts";
+import { ResultCollector } from "./_packed.ts";
+import { decodeArgs, functionHandleType, registerHandleType } from "./values.ts";
+import type { TaskDescriptor } from "./task.ts";
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type Compiler = (code: string) => unknown;
+
+interface Compiled {
+  readonly fn: AnyFunction;
+  readonly source: string;
+  readonly problem?: string;
+}
+
+interface LoadedContext {
+  readonly compile: Compiler;
+  readonly initializers: ReadonlyArray<() => unknown>;
+  /** Each initializer run so far, by index: it runs once per worker. */
+  readonly runs: Map<number, Promise<unknown>>;
+}
+
+const compiled = new Map<number, Compiled>();
+/** Function tasks being compiled in their module context, by key. */
+const compiling = new Map<number, Promise<AnyFunction>>();
+const imported = new Map<string, AnyFunction>();
+const contexts = new Map<string, Promise<LoadedContext>>();
+
+/** A context module, imported once per worker. */
+function loadContext(url: string): Promise<LoadedContext> {
+  let loaded = contexts.get(url);
+  if (!loaded) {
+    loaded = import(url).then(
+      (module) => ({
+        compile: module[contextEvalName] as Compiler,
+        initializers: module[contextInitName] as Array<() => unknown>,
+        runs: new Map(),
+      }),
+      (error) => {
+        throw new Error(`Cannot load a task's module context ${url}`, { cause: error });
+      },
+    );
+    contexts.set(url, loaded);
+  }
+  return loaded;
+}
+
+/** Runs the initializers a task needs, each once per worker, in order. */
+async function initialize(context: LoadedContext, inits: readonly number[]): Promise<void> {
+  for (const index of inits) {
+    let run = context.runs.get(index);
+    if (!run) {
+      run = Promise.resolve().then(() => context.initializers[index]());
+      context.runs.set(index, run);
+    }
+    await run;
+  }
+}
+
+function compile(
+  task: TaskDescriptor & { kind: "function" },
+  source: string,
+  compiler?: Compiler,
+  context?: TaskContext,
+): AnyFunction {
+  const fileName = `polycore-task-${task.name.replace(/[^\w$]/g, "_")}-${task.key}.js`;
+  const code = `(${source}\n)\n//# sourceURL=${fileName}`;
+  let fn: AnyFunction | undefined;
+  if (compiler && context?.binding) {
+    // The module's own binding, when it is this very function: an imported or declared one.
+    const own = compiler(context.binding);
+    if (typeof own === "function" && Function.prototype.toString.call(own) === source) {
+      fn = own as AnyFunction;
+    }
+  }
+  fn ??= (compiler ? compiler(code) : new Function(`return ${code}`)()) as AnyFunction;
+  compiled.set(task.key, { fn, source, problem: task.problem });
+  return fn;
+}
+
+async function compileInContext(
+  task: TaskDescriptor & { kind: "function" },
+  source: string,
+  context: TaskContext,
+): Promise<AnyFunction> {
+  let loaded: LoadedContext;
+  try {
+    loaded = await loadContext(context.url);
+  } catch (error) {
+    // A context that cannot load (say, a module syntax its scan misread) must not fail tasks
+    // that need none of it: they run as plain source, and a name they miss says why.
+    const cause = (error as Error).cause ?? error;
+    const why = `loading it failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return compiled.get(task.key)?.fn ?? compile({ ...task, problem: why }, source);
+  }
+  await initialize(loaded, context.inits);
+  return compiled.get(task.key)?.fn ?? compile(task, source, loaded.compile, context);
+}
+
+async function importTask(url: string, exportName: string): Promise<AnyFunction> {
+  const id = `${url}#${exportName}`;
+  const known = imported.get(id);
+  if (known) return known;
+  const importing = globalThis as { [importingTasksKey]?: number };
+  importing[importingTasksKey] = (importing[importingTasksKey] ?? 0) + 1;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url) as Record<string, unknown>;
+  } finally {
+    importing[importingTasksKey]!--;
+  }
+  const fn = module[exportName];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `Cannot run module task '${exportName}' as ${url} does not export a function by that name: found ${typeof fn}`,
+    );
+  }
+  imported.set(id, fn as AnyFunction);
+  return fn as AnyFunction;
+}
+
+// A function inside a task's arguments arrives as its descriptor: compiled (and cached) here.
+registerHandleType(functionHandleType, (state) => resolveTask(state as TaskDescriptor));
+
+/** The function a descriptor names. */
+export function resolveTask(task: TaskDescriptor): AnyFunction | Promise<AnyFunction> {
+  if (task.kind === "module") return importTask(task.url, task.exportName);
+  const known = compiled.get(task.key);
+  if (known) return known.fn;
+  // Compiling in a module context is async: later calls of the same batch (sent without the
+  // source) wait for it, and see its error if it failed.
+  const pending = compiling.get(task.key);
+  if (pending) return pending;
+  if (task.source === undefined) {
+    throw new Error(`polycore internal error: task ${task.key} arrived without its source`);
+  }
+  if (!task.context) return compile(task, task.source);
+  const compiledInContext = compileInContext(task, task.source, task.context);
+  compiling.set(task.key, compiledInContext);
+  return compiledInContext;
+}
+
+const undefinedVariable = /^(?:([\w$]+) is not defined|Can't find variable: ([\w$]+))$/;
+
+/**
+ * A function task that reads a variable from its enclosing scope fails in the
+ * worker with a bare ReferenceError: explain why, and what to do instead.
+ */
+function explainFreeVariable(error: unknown, task: TaskDescriptor): unknown {
+  if (task.kind !== "function" || !(error instanceof ReferenceError)) return error;
+  const match = undefinedVariable.exec(error.message);
+  const variable = match?.[1] ?? match?.[2];
+  const source = compiled.get(task.key)?.source ?? "";
+  if (!variable || !new RegExp(`(^|[^\\w$.])${variable.replace("$", "\\$")}\\b`).test(source)) {
+    return error;
+  }
+  const problem = compiled.get(task.key)?.problem;
+  const why = `task '${task.name}' can use its arguments, globals, and the imports and ` +
+    `top-level declarations of the module it was written in, but '${variable}' is none of ` +
+    `these: a variable of an enclosing function (or a name made by eval or with) does not ` +
+    `travel${problem ? ` (and its module gave no context: ${problem})` : ""}. Pass ` +
+    `'${variable}' as an argument, declare it at the module's top level, or export the ` +
+    `function from a module and run it with fromModule()`;
+  error.message = `'${variable}' is not defined in the worker: ${why}`;
+  return error;
+}
+
+/** Runs a task on its arguments, as an initializer or a single call. */
+export async function invoke(invocation: Invocation): Promise<unknown> {
+  const fn = await resolveTask(invocation.task);
+  const args = await decodeArgs(invocation.args as unknown[], invocation.handles);
+  return await fn(...args);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
+
+/**
+ * Applies `fn` to every item of a chunk; `failedAt` tells which item threw.
+ * Results that are all numbers come back packed (see `_packed.ts`).
+ */
+async function runChunk(
+  fn: AnyFunction,
+  items: ArrayLike<unknown>,
+  spread: boolean,
+  failedAt: { index: number },
+): Promise<unknown[] | Float64Array> {
+  const results = new ResultCollector(items.length);
+  let pending = false;
+  for (let i = 0; i < items.length; i++) {
+    failedAt.index = i;
+    const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    if (typeof value === "object" && value !== null && isThenable(value)) pending = true;
+    results.set(i, value);
+  }
+  const list = results.list;
+  if (!pending || list === undefined) return results.result();
+  for (let i = 0; i < list.length; i++) {
+    failedAt.index = i;
+    list[i] = await list[i];
+  }
+  return list;
+}
+
+interface ManagerSync {
+  readonly pending: { readonly size: number };
+  syncAll(unanswered: boolean): Promise<void>;
+}
+
+/**
+ * Waits until the manager has served this thread's lazily acknowledged writes (if any); with
+ * `unanswered`, until every manager request of the thread has its answer too (awaited or not),
+ * which only the thread's one running call may wait for.
+ */
+export async function syncManagerWrites(unanswered = false): Promise<void> {
+  const hook = (globalThis as Record<symbol, unknown>)[managerSyncKey] as ManagerSync | undefined;
+  if (hook !== undefined && hook.pending.size > 0) await hook.syncAll(unanswered);
+}
+
+/** Runs one call and settles it; its manager writes are served before it settles. */
+export async function runCall(call: Call): Promise<Outcome> {
+  const failedAt = { index: -1 };
+  try {
+    if (call.mode === "map" || call.mode === "starmap") {
+      const fn = await resolveTask(call.task);
+      const items = call.args instanceof Float64Array
+        ? call.args
+        : await decodeArgs(call.args as unknown[], call.handles);
+      const value = await runChunk(fn, items, call.mode === "starmap", failedAt);
+      failedAt.index = -1;
+      await syncManagerWrites();
+      return { id: call.id, ok: true, value };
+    }
+    const value = await invoke(call);
+    await syncManagerWrites();
+    return { id: call.id, ok: true, value };
+  } catch (error) {
+    const encoded = encodeThrown(explainFreeVariable(error, call.task));
+    return failedAt.index >= 0
+      ? { id: call.id, ok: false, error: encoded, index: failedAt.index }
+      : { id: call.id, ok: false, error: encoded };
+  }
+}
