@@ -1,5 +1,5 @@
 /**
- * Suite "selftest": a tiny suite that finishes in a second or two, for tests/cli_test.ts and for
+ * Suite "selftest": a tiny suite that finishes in a second or two, for tests/project/cli_test.ts and for
  * checking a machine's setup (`polycore bench --suite selftest`). `polycore bench` runs it only
  * when named. It has a row of each kind: a time (µs), a rate (items/s), a ratio (×), and one row
  * per selected backend (`--backends`): a round trip to a running one-worker pool.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the one test suite (tests/*_test.ts, node:test + node:assert/strict) on every runtime,
+// Runs the one test suite (tests/**/*_test.ts, node:test + node:assert/strict) on every runtime,
 // one after the other: `deno test`, then `bun test`, then `node --test`. Node runs last because
 // CI reads the summary lines Node prints at the very end. Before them, the `doc` step runs the
 // JSDoc examples of mod.ts, lib/, runtimes/ and server/ with `deno test --doc` (type-checked,
@@ -8,7 +8,7 @@
 // Usage:
 //   node scripts/test_all.mjs                                  the doc step, then every runtime
 //   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes (or `doc`)
-//   node scripts/test_all.mjs tests/pool_map_test.ts           a subset of files (no doc step
+//   node scripts/test_all.mjs tests/pool/pool_map_test.ts           a subset of files (no doc step
 //                                                              unless --runtimes names it)
 //   node scripts/test_all.mjs --timeout-ms 60000 ...           per-runtime time limit
 //
@@ -108,12 +108,17 @@ function toRunnerPath(file) {
   return `./${rel}`;
 }
 
-function collectTestFiles() {
-  if (!existsSync(TESTS_DIR)) return [];
-  return readdirSync(TESTS_DIR)
-    .filter((name) => TEST_FILE.test(name) && statSync(join(TESTS_DIR, name)).isFile())
-    .sort()
-    .map((name) => `./tests/${name}`);
+/** Every `*_test.ts` under tests/, its concept folders included (tests/fixtures/ holds none). */
+function collectTestFiles(dir = TESTS_DIR, prefix = "./tests") {
+  if (!existsSync(dir)) return [];
+  const files = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== "fixtures") files.push(...collectTestFiles(path, `${prefix}/${name}`));
+    } else if (TEST_FILE.test(name)) files.push(`${prefix}/${name}`);
+  }
+  return files;
 }
 
 /** The binary pinned in node_modules/.bin, else whatever PATH has. */

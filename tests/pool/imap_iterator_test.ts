@@ -1,0 +1,68 @@
+// imap / imapUnordered as Python's IMapIterator (issue 18, item 3): a failed item rejects its own
+// next() and the following calls go on; `for await` stops at the first error, as Python's `for`
+// does; next(timeoutMs) gives up waiting with a TimeoutError and keeps its place.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { IMapIterator, Pool, TimeoutError } from "../../mod.ts";
+import { onEachBackend } from "../fixtures/backends.ts";
+
+const failOnEven = (n: number) => {
+  if (n % 2 === 0) throw new RangeError(`even: ${n}`);
+  return n * 10;
+};
+
+/** Every outcome of `it`, calling next() past errors: values, and error messages. */
+async function drain(it: IMapIterator<number>): Promise<(number | string)[]> {
+  const seen: (number | string)[] = [];
+  for (;;) {
+    try {
+      const step = await it.next();
+      if (step.done) return seen;
+      seen.push(step.value);
+    } catch (error) {
+      seen.push((error as Error).message);
+    }
+  }
+}
+
+onEachBackend((backend) => {
+  describe(`IMapIterator on the ${backend} backend`, () => {
+    it("imap: each failing item rejects its next(); the others arrive, in order", async () => {
+      await using pool = new Pool({ processes: 2, backend });
+      const it = pool.imap(failOnEven, [1, 2, 3, 4, 5], { chunksize: 1 });
+      assert.ok(it instanceof IMapIterator);
+      assert.deepEqual(await drain(it), [10, "even: 2", 30, "even: 4", 50]);
+    });
+
+    it("imapUnordered goes on past errors too", async () => {
+      await using pool = new Pool({ processes: 2, backend });
+      const seen = await drain(pool.imapUnordered(failOnEven, [1, 2, 3, 4, 5], { chunksize: 1 }));
+      assert.deepEqual(
+        seen.map(String).sort(),
+        ["10", "30", "50", "even: 2", "even: 4"],
+      );
+    });
+
+    it("for await stops at the first error, as Python's for loop does", async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      const got: number[] = [];
+      await assert.rejects(async () => {
+        for await (const v of pool.imap(failOnEven, [1, 3, 4, 5], { chunksize: 1 })) got.push(v);
+      }, /even: 4/);
+      assert.deepEqual(got, [10, 30]);
+    });
+
+    it("next(timeoutMs) rejects with TimeoutError and the next call still gets that result", async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      const slow = async (n: number) => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return n;
+      };
+      const it = pool.imap(slow, [7]);
+      await assert.rejects(it.next(20), (error: Error) => error instanceof TimeoutError);
+      assert.deepEqual(await it.next(10_000), { value: 7, done: false });
+      assert.deepEqual(await it.next(), { value: undefined, done: true });
+      await assert.rejects(it.next(-1), RangeError);
+    });
+  });
+});
