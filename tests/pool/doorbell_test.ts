@@ -36,6 +36,8 @@ describe("a pool thread's doorbell", () => {
     const exited = new Promise((resolve) => ringer.once("exit", resolve));
     await first; // the event loop delivered it: the bell was rung and not read
     assert.deepEqual(delivered, [{ tag: "first" }]);
+    // The ringer rings after posting: wait for that ring, so it cannot land inside the wait below.
+    Atomics.wait(bell, 0, 0, 60_000);
 
     Atomics.store(waiting, 0, 1);
     Atomics.notify(waiting, 0);
