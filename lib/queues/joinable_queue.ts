@@ -7,10 +7,9 @@
 import { runAsync, runSync } from "../sync/_atomics.ts";
 import type { BufferOptions } from "./_channel.ts";
 import { joinSteps, makeJoinable, taskDone, UNFINISHED } from "./_ring_header.ts";
-import type { RingState } from "./_ring.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { ProcessError } from "../errors.ts";
-import { adoptRing, Queue, ringOf } from "./queue.ts";
+import { Queue, ringAdoption, ringOf, ringOfState } from "./queue.ts";
 
 const joinableType = "polycore.JoinableQueue";
 
@@ -83,7 +82,4 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   }
 }
 
-registerHandleType(joinableType, (state) => {
-  adoptRing(state as RingState);
-  return new JoinableQueue();
-});
+ringAdoption.register(joinableType, () => new JoinableQueue(), ringOfState);

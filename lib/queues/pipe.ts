@@ -19,12 +19,8 @@ import { bytesOf, decode } from "./_codec_decode.ts";
 import { registerErrorClass } from "../task/error_codec.ts";
 import { closeEnd, openEnd } from "./_ring_header.ts";
 import { type PutResult, Ring, type RingState } from "./_ring.ts";
-import {
-  type HandleDescriptor,
-  registerHandleType,
-  releaseAtExit,
-  toDescriptor,
-} from "../task/values.ts";
+import { type HandleDescriptor, releaseAtExit, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { checkTimeout, invalid, outOfRange } from "../_validate.ts";
 import { EOFError, ProcessError } from "../errors.ts";
 
@@ -39,11 +35,10 @@ interface Ends {
   readonly outgoing?: Ring;
 }
 
-let adopted: Ends | undefined;
+const adoption = new Adoption<Ends>(import.meta.url);
 
 function connection<T>(ends: Ends): Connection<T> {
-  adopted = ends;
-  return new Connection<T>();
+  return adoption.revive(ends, () => new Connection<T>());
 }
 
 /**
@@ -74,12 +69,12 @@ export class Connection<T = unknown> {
 
   /** Connections come in pairs from {@linkcode Pipe}; this is not for direct use. */
   constructor() {
-    if (!adopted) {
+    const ends = adoption.state;
+    if (!ends) {
       throw new TypeError("Cannot create connection as connections come in pairs: call Pipe()");
     }
-    this.#incoming = adopted.incoming;
-    this.#outgoing = adopted.outgoing;
-    adopted = undefined;
+    this.#incoming = ends.incoming;
+    this.#outgoing = ends.outgoing;
   }
 
   /** Whether `close()` was called on this handle (Python: `closed`). */
@@ -197,9 +192,7 @@ export class Connection<T = unknown> {
       incoming: this.#incoming?.state,
       outgoing: this.#outgoing?.state,
     };
-    return {
-      descriptor: { module: import.meta.url, type: connectionType, state, sharesMemory: true },
-    };
+    return adoption.descriptor(connectionType, state);
   }
 
   #writer(action: string): Ring {
@@ -278,10 +271,7 @@ export function Pipe<T = unknown>(
   ];
 }
 
-registerHandleType(connectionType, (state) => {
+adoption.register(connectionType, () => new Connection(), (state) => {
   const { incoming, outgoing } = state as { incoming?: RingState; outgoing?: RingState };
-  return connection({
-    incoming: incoming && new Ring(incoming),
-    outgoing: outgoing && new Ring(outgoing),
-  });
+  return { incoming: incoming && new Ring(incoming), outgoing: outgoing && new Ring(outgoing) };
 });

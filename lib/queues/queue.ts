@@ -18,7 +18,8 @@ import {
 } from "./_channel.ts";
 import { decode } from "./_codec_decode.ts";
 import { type PutResult, Ring, type RingState } from "./_ring.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { invalid, outOfRange } from "../_validate.ts";
 import { ProcessError, QueueEmptyError, QueueFullError } from "../errors.ts";
 
@@ -30,8 +31,8 @@ const maxMaxsize = 2 ** 31 - 1;
 const putAction = "put item on queue";
 const getAction = "get item from queue";
 
-/** A ring handed to the constructor while a handle is revived. */
-let adopted: Ring | undefined;
+/** The ring a revived queue (or JoinableQueue) is built over. */
+export const ringAdoption: Adoption<Ring> = new Adoption<Ring>(import.meta.url);
 let ringOfQueue: (queue: Queue) => Ring;
 
 /** The ring under a queue (for JoinableQueue). */
@@ -39,9 +40,9 @@ export function ringOf(queue: Queue): Ring {
   return ringOfQueue(queue);
 }
 
-/** Makes the next queue constructed use `state` (a revived handle). */
-export function adoptRing(state: RingState): void {
-  adopted = new Ring(state);
+/** The ring of a queue's descriptor state, for {@linkcode ringAdoption}. */
+export function ringOfState(state: unknown): Ring {
+  return new Ring(state as RingState);
 }
 
 function checkMaxsize(value: unknown): number {
@@ -87,9 +88,9 @@ export class Queue<T = unknown> {
    * @param options `maxBytes`: most bytes of items waiting (default 1 GiB).
    */
   constructor(maxsize: number = 0, options?: BufferOptions) {
+    const adopted = ringAdoption.state;
     if (adopted) {
       this.#ring = adopted;
-      adopted = undefined;
       return;
     }
     this.#ring = Ring.create({
@@ -180,14 +181,7 @@ export class Queue<T = unknown> {
 
   /** Sent to workers as the same queue. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: queueType,
-        state: this.#ring.state,
-        sharesMemory: true,
-      },
-    };
+    return ringAdoption.descriptor(queueType, this.#ring.state);
   }
 
   #checkOpen(action: string): void {
@@ -212,7 +206,4 @@ export class Queue<T = unknown> {
   }
 }
 
-registerHandleType(queueType, (state) => {
-  adoptRing(state as RingState);
-  return new Queue();
-});
+ringAdoption.register(queueType, () => new Queue(), ringOfState);

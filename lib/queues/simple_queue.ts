@@ -7,7 +7,8 @@
 import { EMPTY, EOF, put, putSync, take, type Taken, takeSync } from "./_channel.ts";
 import { decode } from "./_codec_decode.ts";
 import { type PutResult, Ring, type RingState } from "./_ring.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { ProcessError } from "../errors.ts";
 import { defaultMaxBytes } from "./_channel.ts";
 
@@ -15,7 +16,7 @@ const simpleQueueType = "polycore.SimpleQueue";
 const putAction = "put item on simple queue";
 const getAction = "get item from simple queue";
 
-let adopted: Ring | undefined;
+const adoption = new Adoption<Ring>(import.meta.url);
 
 /**
  * A queue without a size limit, timeouts or counts (Python:
@@ -39,8 +40,7 @@ export class SimpleQueue<T = unknown> {
 
   /** An empty queue. */
   constructor() {
-    this.#ring = adopted ?? Ring.create({ maxsize: 0, maxBytes: defaultMaxBytes });
-    adopted = undefined;
+    this.#ring = adoption.state ?? Ring.create({ maxsize: 0, maxBytes: defaultMaxBytes });
   }
 
   /** Puts `item` at the end (Python: `put(obj)`). */
@@ -81,14 +81,7 @@ export class SimpleQueue<T = unknown> {
 
   /** Sent to workers as the same queue. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: simpleQueueType,
-        state: this.#ring.state,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(simpleQueueType, this.#ring.state);
   }
 
   #checkOpen(action: string): void {
@@ -105,7 +98,8 @@ function checkGet(got: Taken<unknown>): unknown {
   return got;
 }
 
-registerHandleType(simpleQueueType, (state) => {
-  adopted = new Ring(state as RingState);
-  return new SimpleQueue();
-});
+adoption.register(
+  simpleQueueType,
+  () => new SimpleQueue(),
+  (state) => new Ring(state as RingState),
+);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { describe } from "../task/values.ts";
 import { invalid, outOfRange } from "../_validate.ts";
 import { type AttachOptions, reviveSharedMemory, SharedMemory } from "./shared_memory.ts";
@@ -17,7 +18,7 @@ const HEADER = 8;
 const ENTRY = 16;
 const [NULL, NUMBER, BIGINT, BOOLEAN, STRING, BYTES] = [0, 1, 2, 3, 4, 5];
 
-let adopted: SharedMemory | undefined;
+const adoption = new Adoption<SharedMemory>(import.meta.url);
 
 function encode(value: ShareableItem): { tag: number; bytes?: Uint8Array } {
   if (value === null) return { tag: NULL };
@@ -74,8 +75,7 @@ export class ShareableList implements Iterable<ShareableItem> {
    * @param options The block's `name`.
    */
   constructor(sequence: Iterable<ShareableItem>, options: { readonly name?: string } = {}) {
-    const shm = adopted;
-    adopted = undefined;
+    const shm = adoption.state;
     let items: ShareableItem[] = [];
     if (shm) {
       this.#shm = shm;
@@ -106,8 +106,8 @@ export class ShareableList implements Iterable<ShareableItem> {
 
   /** Attaches to the list stored in the block called `name` (Python: `ShareableList(name=…)`). */
   static async attach(name: string, options?: AttachOptions): Promise<ShareableList> {
-    adopted = await SharedMemory.attach(name, options);
-    return new ShareableList([]);
+    const shm = await SharedMemory.attach(name, options);
+    return adoption.revive(shm, () => new ShareableList([]));
   }
 
   /** The block the list lives in (Python: `shm`). */
@@ -194,14 +194,7 @@ export class ShareableList implements Iterable<ShareableItem> {
 
   /** Sent to workers as the same list. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: shareableListType,
-        state: this.#shm[toDescriptor]().descriptor.state,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(shareableListType, this.#shm[toDescriptor]().descriptor.state);
   }
 }
 
@@ -212,7 +205,4 @@ function same(a: ShareableItem, b: ShareableItem): boolean {
   return a === b;
 }
 
-registerHandleType(shareableListType, (state) => {
-  adopted = reviveSharedMemory(state);
-  return new ShareableList([]);
-});
+adoption.register(shareableListType, () => new ShareableList([]), reviveSharedMemory);

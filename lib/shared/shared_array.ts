@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import {
   checkElement,
   checkTypecode,
@@ -16,11 +17,10 @@ import {
 } from "./_typecodes.ts";
 import { invalid, outOfRange } from "../_validate.ts";
 import type { Lock, RLock } from "../sync/lock.ts";
-import { reviveLock } from "../sync/lock.ts";
 import {
-  lockOption,
   type LockState,
   lockState,
+  synchronizedLock,
   type SynchronizedOptions,
   theLock,
 } from "../sync/_synchronized.ts";
@@ -36,7 +36,7 @@ interface ArrayState {
   readonly lock?: LockState;
 }
 
-let adopted: ArrayState | undefined;
+const adoption = new Adoption<ArrayState>(import.meta.url);
 
 function initialItems<T extends Typecode>(
   action: string,
@@ -87,7 +87,7 @@ export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf
    * @param sizeOrInitializer A length (zero-filled), or the initial values.
    */
   constructor(typecode: T, sizeOrInitializer: number | Iterable<ValueOf<T>>) {
-    const state = adopted;
+    const state = adoption.state;
     if (state) {
       this.#typecode = state.typecode as T;
       this.#view = sharedView(this.#typecode, state.length, state.buffer);
@@ -169,14 +169,10 @@ export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf
 
   /** Sent to workers as the same memory. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: this instanceof SharedArray ? sharedArrayType : rawArrayType,
-        state: this.stateForWorker(),
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(
+      this instanceof SharedArray ? sharedArrayType : rawArrayType,
+      this.stateForWorker(),
+    );
   }
 }
 
@@ -216,11 +212,7 @@ export class SharedArray<T extends Typecode = Typecode> extends RawArray<T> {
     options?: SynchronizedOptions,
   ) {
     super(typecode, sizeOrInitializer);
-    const state = adopted;
-    adopted = undefined;
-    this.#lock = state
-      ? (state.lock ? reviveLock(state.lock) : null)
-      : lockOption("create SharedArray", options);
+    this.#lock = synchronizedLock(adoption.state, "create SharedArray", options);
   }
 
   /** The lock that guards the array (Python: `get_lock()`): an RLock unless one was given. */
@@ -234,15 +226,5 @@ export class SharedArray<T extends Typecode = Typecode> extends RawArray<T> {
   }
 }
 
-registerHandleType(rawArrayType, (state) => {
-  adopted = state as ArrayState;
-  try {
-    return new RawArray(adopted.typecode, 0);
-  } finally {
-    adopted = undefined;
-  }
-});
-registerHandleType(sharedArrayType, (state) => {
-  adopted = state as ArrayState;
-  return new SharedArray(adopted.typecode, 0);
-});
+adoption.register(rawArrayType, (state) => new RawArray(state.typecode, 0));
+adoption.register(sharedArrayType, (state) => new SharedArray(state.typecode, 0));

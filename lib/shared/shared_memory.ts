@@ -13,7 +13,8 @@ import {
   trailerOf,
   unregister,
 } from "./_shm_directory.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { checkTimeout, invalid, outOfRange } from "../_validate.ts";
 import { ProcessError } from "../errors.ts";
 
@@ -39,7 +40,7 @@ interface SharedMemoryState {
   readonly block: Block;
 }
 
-let adopted: SharedMemoryState | undefined;
+const adoption = new Adoption<SharedMemoryState>(import.meta.url);
 
 function freshName(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4));
@@ -88,8 +89,7 @@ export class SharedMemory {
    * @param options `size` in bytes, and an optional `name`.
    */
   constructor(options: SharedMemoryOptions) {
-    const state = adopted;
-    adopted = undefined;
+    const state = adoption.state;
     if (state) {
       this.#name = state.name;
       this.#block = state.block;
@@ -135,8 +135,7 @@ export class SharedMemory {
         `Cannot attach shared memory '${name}' as no thread of this program holds it (none answered within ${timeoutMs} ms; an unlinked block cannot be attached)`,
       );
     }
-    adopted = { name, block };
-    return new SharedMemory({ size: block.size });
+    return reviveSharedMemory({ name, block });
   }
 
   /** The block's name (Python: `name`), for `SharedMemory.attach`. */
@@ -185,16 +184,14 @@ export class SharedMemory {
   /** Sent to workers as the same block. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
     const state: SharedMemoryState = { name: this.#name, block: this.#block };
-    return {
-      descriptor: { module: import.meta.url, type: sharedMemoryType, state, sharesMemory: true },
-    };
+    return adoption.descriptor(sharedMemoryType, state);
   }
 }
 
 /** Rebuilds a block's handle from its descriptor state, in a worker. */
 export function reviveSharedMemory(state: unknown): SharedMemory {
-  adopted = state as SharedMemoryState;
-  return new SharedMemory({ size: adopted.block.size });
+  const adopted = state as SharedMemoryState;
+  return adoption.revive(adopted, () => new SharedMemory({ size: adopted.block.size }));
 }
 
-registerHandleType(sharedMemoryType, reviveSharedMemory);
+adoption.register(sharedMemoryType, (state) => new SharedMemory({ size: state.block.size }));

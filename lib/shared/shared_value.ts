@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import {
   checkElement,
   checkTypecode,
@@ -15,13 +16,13 @@ import {
   type ViewOf,
 } from "./_typecodes.ts";
 import {
-  lockOption,
   type LockState,
   lockState,
+  synchronizedLock,
   type SynchronizedOptions,
   theLock,
 } from "../sync/_synchronized.ts";
-import { type Lock, reviveLock, type RLock } from "../sync/lock.ts";
+import type { Lock, RLock } from "../sync/lock.ts";
 
 export type { Typecode, ValueOf, ViewOf } from "./_typecodes.ts";
 export type { SynchronizedOptions } from "../sync/_synchronized.ts";
@@ -35,7 +36,7 @@ interface ValueState {
   readonly lock?: LockState;
 }
 
-let adopted: ValueState | undefined;
+const adoption = new Adoption<ValueState>(import.meta.url);
 
 /**
  * One number in shared memory, without a lock (Python: `RawValue(typecode, value)`).
@@ -60,7 +61,7 @@ export class RawValue<T extends Typecode = Typecode> {
    * @param value The initial value (0).
    */
   constructor(typecode: T, value?: ValueOf<T>) {
-    const state = adopted;
+    const state = adoption.state;
     if (state) {
       this.#typecode = state.typecode as T;
       this.#view = sharedView(this.#typecode, 1, state.buffer);
@@ -96,14 +97,10 @@ export class RawValue<T extends Typecode = Typecode> {
 
   /** Sent to workers as the same memory. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: this instanceof Value ? valueType : rawValueType,
-        state: this.stateForWorker(),
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(
+      this instanceof Value ? valueType : rawValueType,
+      this.stateForWorker(),
+    );
   }
 }
 
@@ -132,11 +129,7 @@ export class Value<T extends Typecode = Typecode> extends RawValue<T> {
    */
   constructor(typecode: T, value?: ValueOf<T>, options?: SynchronizedOptions) {
     super(typecode, value);
-    const state = adopted;
-    adopted = undefined;
-    this.#lock = state
-      ? (state.lock ? reviveLock(state.lock) : null)
-      : lockOption(`create Value`, options);
+    this.#lock = synchronizedLock(adoption.state, `create Value`, options);
   }
 
   /** The lock that guards the value (Python: `get_lock()`): an RLock unless one was given. */
@@ -150,15 +143,5 @@ export class Value<T extends Typecode = Typecode> extends RawValue<T> {
   }
 }
 
-registerHandleType(rawValueType, (state) => {
-  adopted = state as ValueState;
-  try {
-    return new RawValue(adopted.typecode);
-  } finally {
-    adopted = undefined;
-  }
-});
-registerHandleType(valueType, (state) => {
-  adopted = state as ValueState;
-  return new Value(adopted.typecode);
-});
+adoption.register(rawValueType, (state) => new RawValue(state.typecode));
+adoption.register(valueType, (state) => new Value(state.typecode));

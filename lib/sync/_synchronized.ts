@@ -6,7 +6,7 @@
  */
 import { invalid } from "../_validate.ts";
 import { ProcessError } from "../errors.ts";
-import { Lock, mutexOf, RLock } from "./lock.ts";
+import { Lock, mutexOf, reviveLock, RLock } from "./lock.ts";
 
 /** Options of {@linkcode Value} and `SharedArray` (Python: `lock=True`). */
 export interface SynchronizedOptions {
@@ -31,6 +31,19 @@ export function lockOption(
   if (lock === false) return null;
   if (lock instanceof Lock || lock instanceof RLock) return lock;
   return invalid(action, "lock", "must be a boolean, a Lock or an RLock", lock);
+}
+
+/**
+ * The lock of a `Value` or `SharedArray` being built: revived from `adopted`,
+ * the state of a handle being revived, or else the one `options` asks for.
+ */
+export function synchronizedLock(
+  adopted: { readonly lock?: LockState } | undefined,
+  action: string,
+  options: SynchronizedOptions | undefined,
+): Lock | RLock | null {
+  if (!adopted) return lockOption(action, options);
+  return adopted.lock ? reviveLock(adopted.lock) : null;
 }
 
 /** A lock as it crosses to a worker. */

@@ -8,7 +8,8 @@
 import { deadlineOf, runAsync, runSync, type Steps } from "./_atomics.ts";
 import { type Condvar, notify, waitForSteps, waitSteps } from "./_condvar.ts";
 import { lockSteps, MUTEX_CELLS, unlock } from "./_mutex.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { checkPositiveInteger, checkTimeout, invalid } from "../_validate.ts";
 import {
   type BarrierAction,
@@ -47,7 +48,7 @@ interface BarrierState {
   readonly action?: ShippedAction;
 }
 
-let adopted: BarrierState | undefined;
+const adoption = new Adoption<BarrierState>(import.meta.url);
 
 function broken(why = "it is broken (aborted, reset, timed out, or its action threw)"): Error {
   return new BrokenBarrierError(`Cannot pass barrier as ${why}`);
@@ -81,8 +82,7 @@ export class Barrier {
    * @param options `action`, `timeoutMs`.
    */
   constructor(parties: number, options: BarrierOptions = {}) {
-    const state = adopted;
-    adopted = undefined;
+    const state = adoption.state;
     if (state) {
       this.#state = state;
       this.#action = resolveAction(state.action);
@@ -246,18 +246,8 @@ export class Barrier {
 
   /** Sent to workers as the same barrier (its action as source or module task). */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: barrierType,
-        state: this.#state,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(barrierType, this.#state);
   }
 }
 
-registerHandleType(barrierType, (state) => {
-  adopted = state as BarrierState;
-  return new Barrier(adopted.parties);
-});
+adoption.register(barrierType, (state) => new Barrier(state.parties));

@@ -7,7 +7,8 @@
 import { deadlineOf, runAsync, runSync, type WaitOptions } from "./_atomics.ts";
 import { type Condvar, newCondvarCells, notify, waitForSteps, waitSteps } from "./_condvar.ts";
 import { isMine } from "./_mutex.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { checkTimeout, invalid, outOfRange } from "../_validate.ts";
 import { ProcessError } from "../errors.ts";
 import { Lock, mutexOf, reviveLock, RLock } from "./lock.ts";
@@ -19,7 +20,7 @@ interface ConditionState {
   readonly cells: Int32Array;
 }
 
-let adopted: ConditionState | undefined;
+const adoption = new Adoption<ConditionState>(import.meta.url);
 
 /**
  * A condition variable (Python: `multiprocessing.Condition(lock=None)`): hold
@@ -55,8 +56,7 @@ export class Condition {
    * @param lock The lock to use; a new {@linkcode RLock} by default.
    */
   constructor(lock?: Lock | RLock) {
-    const state = adopted;
-    adopted = undefined;
+    const state = adoption.state;
     if (state) {
       this.#lock = reviveLock(state.lock);
       this.#condvar = {
@@ -169,13 +169,8 @@ export class Condition {
       lock: { recursive: this.#condvar.recursive, cells: this.#condvar.lock },
       cells: this.#condvar.cells,
     };
-    return {
-      descriptor: { module: import.meta.url, type: conditionType, state, sharesMemory: true },
-    };
+    return adoption.descriptor(conditionType, state);
   }
 }
 
-registerHandleType(conditionType, (state) => {
-  adopted = state as ConditionState;
-  return new Condition();
-});
+adoption.register(conditionType, () => new Condition());

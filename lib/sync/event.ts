@@ -4,7 +4,8 @@
  * @module
  */
 import { deadlineOf, runAsync, runSync, type Steps } from "./_atomics.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { checkTimeout } from "../_validate.ts";
 
 const FLAG = 0;
@@ -12,7 +13,7 @@ const FLAG = 0;
 const GENERATION = 1;
 const eventType = "polycore.Event";
 
-let adopted: Int32Array | undefined;
+const adoption = new Adoption<Int32Array>(import.meta.url);
 
 function* waitSteps(cells: Int32Array, deadline: number): Steps<boolean> {
   const generation = Atomics.load(cells, GENERATION);
@@ -44,8 +45,7 @@ export class Event {
   readonly #cells: Int32Array;
 
   constructor() {
-    this.#cells = adopted ?? new Int32Array(new SharedArrayBuffer(8));
-    adopted = undefined;
+    this.#cells = adoption.state ?? new Int32Array(new SharedArrayBuffer(8));
   }
 
   /** Whether the flag is up (Python: `is_set()`). */
@@ -84,18 +84,8 @@ export class Event {
 
   /** Sent to workers as the same event. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: eventType,
-        state: this.#cells,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(eventType, this.#cells);
   }
 }
 
-registerHandleType(eventType, (cells) => {
-  adopted = cells as Int32Array;
-  return new Event();
-});
+adoption.register(eventType, () => new Event());

@@ -16,7 +16,8 @@ import {
   type WaitOptions,
 } from "./_atomics.ts";
 import { COUNT, lockSteps, newMutex, OWNER, STATE, tryLock, unlock } from "./_mutex.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { ProcessError } from "../errors.ts";
 
 export type { WaitOptions } from "./_atomics.ts";
@@ -24,8 +25,8 @@ export type { WaitOptions } from "./_atomics.ts";
 const lockType = "polycore.Lock";
 const rlockType = "polycore.RLock";
 
-/** Cells handed to the constructor while a handle is revived. */
-let adopted: Int32Array | undefined;
+/** The cells a revived lock is built over. */
+const adoption = new Adoption<Int32Array>(import.meta.url);
 let cellsOfLock: (lock: Lock) => Int32Array;
 let cellsOfRLock: (lock: RLock) => Int32Array;
 
@@ -38,18 +39,11 @@ export function mutexOf(lock: Lock | RLock): { cells: Int32Array; recursive: boo
 
 /** Rebuilds a lock over existing cells (a revived handle). */
 export function reviveLock(state: { recursive: boolean; cells: Int32Array }): Lock | RLock {
-  adopted = state.cells;
-  try {
-    return state.recursive ? new RLock() : new Lock();
-  } finally {
-    adopted = undefined;
-  }
+  return adoption.revive(state.cells, () => state.recursive ? new RLock() : new Lock());
 }
 
 function takeCells(): Int32Array {
-  const cells = adopted ?? newMutex();
-  adopted = undefined;
-  return cells;
+  return adoption.state ?? newMutex();
 }
 
 function thread(owner: number): string {
@@ -129,14 +123,7 @@ export class Lock {
 
   /** Sent to workers as the same lock. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: lockType,
-        state: this.#cells,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(lockType, this.#cells);
   }
 }
 
@@ -229,22 +216,9 @@ export class RLock {
 
   /** Sent to workers as the same lock. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
-    return {
-      descriptor: {
-        module: import.meta.url,
-        type: rlockType,
-        state: this.#cells,
-        sharesMemory: true,
-      },
-    };
+    return adoption.descriptor(rlockType, this.#cells);
   }
 }
 
-registerHandleType(
-  lockType,
-  (cells) => reviveLock({ recursive: false, cells: cells as Int32Array }),
-);
-registerHandleType(
-  rlockType,
-  (cells) => reviveLock({ recursive: true, cells: cells as Int32Array }),
-);
+adoption.register(lockType, () => new Lock());
+adoption.register(rlockType, () => new RLock());

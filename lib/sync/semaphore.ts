@@ -14,7 +14,8 @@ import {
   timeoutOption,
   type WaitOptions,
 } from "./_atomics.ts";
-import { type HandleDescriptor, registerHandleType, toDescriptor } from "../task/values.ts";
+import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
+import { Adoption } from "../_adoption.ts";
 import { invalid, outOfRange } from "../_validate.ts";
 import { ProcessError } from "../errors.ts";
 
@@ -30,7 +31,7 @@ interface SemaphoreState {
   readonly bounded: boolean;
 }
 
-let adopted: SemaphoreState | undefined;
+const adoption = new Adoption<SemaphoreState>(import.meta.url);
 
 function checkValue(action: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -87,8 +88,7 @@ export class Semaphore {
    * @param value The initial number of permits (default 1).
    */
   constructor(value?: number) {
-    const state = adopted;
-    adopted = undefined;
+    const state = adoption.state;
     if (state) {
       this.#cells = state.cells;
       this.#bound = state.bound;
@@ -169,9 +169,7 @@ export class Semaphore {
       bound: this.#bound,
       bounded: this instanceof BoundedSemaphore,
     };
-    return {
-      descriptor: { module: import.meta.url, type: semaphoreType, state, sharesMemory: true },
-    };
+    return adoption.descriptor(semaphoreType, state);
   }
 }
 
@@ -193,7 +191,7 @@ export class Semaphore {
  */
 export class BoundedSemaphore extends Semaphore {}
 
-registerHandleType(semaphoreType, (state) => {
-  adopted = state as SemaphoreState;
-  return adopted.bounded ? new BoundedSemaphore() : new Semaphore();
-});
+adoption.register(
+  semaphoreType,
+  (state) => state.bounded ? new BoundedSemaphore() : new Semaphore(),
+);
