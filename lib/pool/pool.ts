@@ -9,6 +9,7 @@ import type { CallMode } from "../task/_protocol.ts";
 import type { PoolStats } from "./pool_stats.ts";
 import { type CallInit, Scheduler } from "./_scheduler.ts";
 import { type PoolScheduler, refusalError } from "./_pool_scheduler.ts";
+import { closeWhenCollected, forgetCollected } from "./_collected_pools.ts";
 import { NatsScheduler } from "../nats/_nats_scheduler.ts";
 import { natsPoolSettings } from "../nats/pool_options.ts";
 import { copyResults, packNumbers } from "../task/_packed.ts";
@@ -37,9 +38,9 @@ type Input<T> = Iterable<T> | AsyncIterable<T>;
 export const schedulerOf: unique symbol = Symbol("polycore.schedulerOf");
 
 /**
- * A pool of workers (Python: `multiprocessing.Pool`). `await using` it, or
- * call `terminate()`: disposal terminates, rejecting pending tasks with
- * `PoolTerminatedError`. Idle workers never keep the program alive.
+ * A pool of workers (Python: `multiprocessing.Pool`). `await using` it, or call `terminate()`:
+ * disposal terminates, rejecting pending tasks with `PoolTerminatedError`. Idle workers never keep
+ * the program alive; a pool that is garbage-collected is closed: what it was given still runs.
  *
  * @example Square numbers on every core
  * ```ts
@@ -57,9 +58,10 @@ export class Pool {
    * @param options A number of workers, or options.
    */
   constructor(options?: number | PoolOptions) {
-    this.#scheduler = typeof options === "object" && options?.backend === "nats"
+    const scheduler = typeof options === "object" && options?.backend === "nats"
       ? new NatsScheduler(natsPoolSettings("create pool", options))
       : new Scheduler(schedulerOptions(options));
+    this.#scheduler = closeWhenCollected(this, scheduler); // closed, not terminated: see there
   }
 
   /** Number of workers. */
@@ -355,11 +357,13 @@ export class Pool {
 
   /** Stops accepting work; workers exit when the queued work is done (Python: `Pool.close`). */
   close(): void {
+    forgetCollected(this);
     this.#scheduler.close();
   }
 
   /** Rejects pending work with `PoolTerminatedError` and stops the workers (Python: `Pool.terminate`). */
   terminate(): Promise<void> {
+    forgetCollected(this);
     return this.#scheduler.terminate();
   }
 
