@@ -7,33 +7,25 @@
 import type { ManagedKind } from "./protocol.ts";
 import { type ManagerProxy, type ProxyState, proxyType } from "./proxy.ts";
 import { registerHandleType } from "../task/values.ts";
-import {
-  ArrayProxy,
-  DictProxy,
-  JoinableQueueProxy,
-  ListProxy,
-  NamespaceProxy,
-  QueueProxy,
-  ValueProxy,
-} from "./proxies.ts";
-import { AcquirerProxy, BarrierProxy, ConditionProxy, EventProxy } from "./sync_proxies.ts";
+import * as data from "./proxies.ts";
+import * as sync from "./sync_proxies.ts";
 import { ConnectionProxy } from "./connection_proxy.ts";
 
 const classes: Record<ManagedKind, new (state: ProxyState) => ManagerProxy> = {
-  dict: DictProxy,
-  list: ListProxy,
-  Namespace: NamespaceProxy,
-  Value: ValueProxy,
-  Array: ArrayProxy,
-  Queue: QueueProxy,
-  JoinableQueue: JoinableQueueProxy,
-  Lock: AcquirerProxy,
-  RLock: AcquirerProxy,
-  Semaphore: AcquirerProxy,
-  BoundedSemaphore: AcquirerProxy,
-  Event: EventProxy,
-  Condition: ConditionProxy,
-  Barrier: BarrierProxy,
+  dict: data.DictProxy,
+  list: data.ListProxy,
+  Namespace: data.NamespaceProxy,
+  Value: data.ValueProxy,
+  Array: data.ArrayProxy,
+  Queue: data.QueueProxy,
+  JoinableQueue: data.JoinableQueueProxy,
+  Lock: sync.AcquirerProxy,
+  RLock: sync.AcquirerProxy,
+  Semaphore: sync.AcquirerProxy,
+  BoundedSemaphore: sync.AcquirerProxy,
+  Event: sync.EventProxy,
+  Condition: sync.ConditionProxy,
+  Barrier: sync.BarrierProxy,
   Pipe: ConnectionProxy,
 };
 

@@ -13,7 +13,6 @@
  */
 import { runtime } from "../../runtimes/mod.ts";
 import { checkTimeout, invalid } from "../_validate.ts";
-import { TimeoutError } from "../errors.ts";
 
 /** How a wait ended: woken by a notify, the value had already changed, or time ran out. */
 export type WaitOutcome = "ok" | "not-equal" | "timed-out";
@@ -169,37 +168,6 @@ export async function runAsync<T>(steps: Steps<T>): Promise<T> {
   }
 }
 
-/**
- * A `Disposable` that calls `held.release()` once: what `hold()` returns, for
- * `using _ = await lock.hold()` (Python: `with lock:`).
- *
- * @example
- * ```ts
- * import { disposable } from "./_atomics.ts";
- * {
- *   using _ = disposable({ release: () => console.log("released") });
- * } // "released"
- * ```
- */
-export function disposable(held: { release(): void }): Disposable {
-  return new Held(held);
-}
-
-/** What `hold()` returns: releases once, on dispose. */
-class Held implements Disposable {
-  #held: { release(): void } | undefined;
-
-  constructor(held: { release(): void }) {
-    this.#held = held;
-  }
-
-  [Symbol.dispose](): void {
-    const held = this.#held;
-    this.#held = undefined;
-    held?.release();
-  }
-}
-
 /** Options of a call that may wait. */
 export interface WaitOptions {
   /** Give up after this many milliseconds; `0` tries once without waiting. No limit by default. */
@@ -216,9 +184,4 @@ export function timeoutOption(
     invalid(action, "options", "must be an object such as { timeoutMs: 100 }", options);
   }
   return checkTimeout(action, "timeoutMs", options.timeoutMs);
-}
-
-/** The error `hold({ timeoutMs })` throws when the wait runs out. */
-export function holdTimeout(what: string, timeoutMs: number): TimeoutError {
-  return new TimeoutError(`Cannot hold ${what} as it was not acquired within ${timeoutMs} ms`);
 }

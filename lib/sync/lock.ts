@@ -5,16 +5,8 @@
  *
  * @module
  */
-import {
-  deadlineOf,
-  disposable,
-  holdTimeout,
-  ownerId,
-  runAsync,
-  runSync,
-  timeoutOption,
-  type WaitOptions,
-} from "./_atomics.ts";
+import { ownerId, type Steps, type WaitOptions } from "./_atomics.ts";
+import { acquireSyncWith, acquireWith, hold, holdSync, type Taking } from "./_acquire.ts";
 import { COUNT, lockSteps, newMutex, OWNER, STATE, tryLock, unlock } from "./_mutex.ts";
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { Adoption } from "../_adoption.ts";
@@ -71,6 +63,10 @@ function thread(owner: number): string {
  */
 export class Lock {
   readonly #cells: Int32Array = takeCells();
+  readonly #taking: Taking = {
+    tryNow: () => tryLock(this.#cells),
+    steps: (deadline) => lockSteps(this.#cells, deadline),
+  };
 
   static {
     cellsOfLock = (lock) => lock.#cells;
@@ -80,19 +76,13 @@ export class Lock {
    * Acquires the lock, waiting at most `timeoutMs` (Python: `acquire(block, timeout)`);
    * resolves to false when time ran out. `timeoutMs: 0` tries once.
    */
-  async acquire(options?: WaitOptions): Promise<boolean> {
-    const timeoutMs = timeoutOption("acquire lock", options);
-    if (tryLock(this.#cells)) return true;
-    if (timeoutMs === 0) return false;
-    return await runAsync(lockSteps(this.#cells, deadlineOf(timeoutMs)));
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return acquireWith("acquire lock", options, this.#taking);
   }
 
   /** Like {@linkcode Lock.acquire}, blocking the thread while it waits. */
   acquireSync(options?: WaitOptions): boolean {
-    const timeoutMs = timeoutOption("acquire lock", options);
-    if (tryLock(this.#cells)) return true;
-    if (timeoutMs === 0) return false;
-    return runSync(lockSteps(this.#cells, deadlineOf(timeoutMs)));
+    return acquireSyncWith("acquire lock", options, this.#taking);
   }
 
   /** Releases the lock (Python: `release()`); throws `ProcessError` when it is not held. */
@@ -105,15 +95,13 @@ export class Lock {
    * `with lock:`): `using _ = await lock.hold()`. With `timeoutMs`, throws
    * `TimeoutError` when it could not be acquired in time.
    */
-  async hold(options?: WaitOptions): Promise<Disposable> {
-    if (!await this.acquire(options)) throw holdTimeout("lock", options?.timeoutMs ?? 0);
-    return disposable(this);
+  hold(options?: WaitOptions): Promise<Disposable> {
+    return hold("lock", this, options);
   }
 
   /** Like {@linkcode Lock.hold}, blocking the thread while it waits. */
   holdSync(options?: WaitOptions): Disposable {
-    if (!this.acquireSync(options)) throw holdTimeout("lock", options?.timeoutMs ?? 0);
-    return disposable(this);
+    return holdSync("lock", this, options);
   }
 
   /** Whether some thread holds the lock (Python: `threading.Lock.locked()`). */
@@ -147,6 +135,10 @@ export class Lock {
  */
 export class RLock {
   readonly #cells: Int32Array = takeCells();
+  readonly #taking: Taking = {
+    tryNow: () => this.#reenter() || this.#taken(tryLock(this.#cells)),
+    steps: (deadline) => this.#takenSteps(deadline),
+  };
 
   static {
     cellsOfRLock = (lock) => lock.#cells;
@@ -163,23 +155,21 @@ export class RLock {
     return taken;
   }
 
+  *#takenSteps(deadline: number): Steps<boolean> {
+    return this.#taken(yield* lockSteps(this.#cells, deadline));
+  }
+
   /**
    * Acquires the lock, or re-enters it when this thread holds it, waiting at most
    * `timeoutMs` (Python: `acquire(block, timeout)`); resolves to false when time ran out.
    */
-  async acquire(options?: WaitOptions): Promise<boolean> {
-    const timeoutMs = timeoutOption("acquire RLock", options);
-    if (this.#reenter() || this.#taken(tryLock(this.#cells))) return true;
-    if (timeoutMs === 0) return false;
-    return this.#taken(await runAsync(lockSteps(this.#cells, deadlineOf(timeoutMs))));
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return acquireWith("acquire RLock", options, this.#taking);
   }
 
   /** Like {@linkcode RLock.acquire}, blocking the thread while it waits. */
   acquireSync(options?: WaitOptions): boolean {
-    const timeoutMs = timeoutOption("acquire RLock", options);
-    if (this.#reenter() || this.#taken(tryLock(this.#cells))) return true;
-    if (timeoutMs === 0) return false;
-    return this.#taken(runSync(lockSteps(this.#cells, deadlineOf(timeoutMs))));
+    return acquireSyncWith("acquire RLock", options, this.#taking);
   }
 
   /**
@@ -203,15 +193,13 @@ export class RLock {
   }
 
   /** Acquires and returns a `Disposable` that releases (Python: `with rlock:`). */
-  async hold(options?: WaitOptions): Promise<Disposable> {
-    if (!await this.acquire(options)) throw holdTimeout("RLock", options?.timeoutMs ?? 0);
-    return disposable(this);
+  hold(options?: WaitOptions): Promise<Disposable> {
+    return hold("RLock", this, options);
   }
 
   /** Like {@linkcode RLock.hold}, blocking the thread while it waits. */
   holdSync(options?: WaitOptions): Disposable {
-    if (!this.acquireSync(options)) throw holdTimeout("RLock", options?.timeoutMs ?? 0);
-    return disposable(this);
+    return holdSync("RLock", this, options);
   }
 
   /** Sent to workers as the same lock. */

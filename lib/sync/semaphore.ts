@@ -4,16 +4,8 @@
  *
  * @module
  */
-import {
-  deadlineOf,
-  disposable,
-  holdTimeout,
-  runAsync,
-  runSync,
-  type Steps,
-  timeoutOption,
-  type WaitOptions,
-} from "./_atomics.ts";
+import type { Steps, WaitOptions } from "./_atomics.ts";
+import { acquireSyncWith, acquireWith, hold, holdSync, type Taking } from "./_acquire.ts";
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { Adoption } from "../_adoption.ts";
 import { invalid, outOfRange } from "../_validate.ts";
@@ -82,6 +74,10 @@ function* takeSteps(cells: Int32Array, deadline: number): Steps<boolean> {
 export class Semaphore {
   readonly #cells: Int32Array;
   readonly #bound: number;
+  readonly #taking: Taking = {
+    tryNow: () => tryTake(this.#cells),
+    steps: (deadline) => takeSteps(this.#cells, deadline),
+  };
 
   /**
    * Creates it (see the class description).
@@ -104,19 +100,13 @@ export class Semaphore {
    * Takes a permit, waiting at most `timeoutMs` (Python: `acquire(block, timeout)`);
    * resolves to false when time ran out. `timeoutMs: 0` tries once.
    */
-  async acquire(options?: WaitOptions): Promise<boolean> {
-    const timeoutMs = timeoutOption("acquire semaphore", options);
-    if (tryTake(this.#cells)) return true;
-    if (timeoutMs === 0) return false;
-    return await runAsync(takeSteps(this.#cells, deadlineOf(timeoutMs)));
+  acquire(options?: WaitOptions): Promise<boolean> {
+    return acquireWith("acquire semaphore", options, this.#taking);
   }
 
   /** Like {@linkcode Semaphore.acquire}, blocking the thread while it waits. */
   acquireSync(options?: WaitOptions): boolean {
-    const timeoutMs = timeoutOption("acquire semaphore", options);
-    if (tryTake(this.#cells)) return true;
-    if (timeoutMs === 0) return false;
-    return runSync(takeSteps(this.#cells, deadlineOf(timeoutMs)));
+    return acquireSyncWith("acquire semaphore", options, this.#taking);
   }
 
   /**
@@ -146,15 +136,13 @@ export class Semaphore {
   }
 
   /** Takes a permit and returns a `Disposable` that gives it back (Python: `with sem:`). */
-  async hold(options?: WaitOptions): Promise<Disposable> {
-    if (!await this.acquire(options)) throw holdTimeout("semaphore", options?.timeoutMs ?? 0);
-    return disposable(this);
+  hold(options?: WaitOptions): Promise<Disposable> {
+    return hold("semaphore", this, options);
   }
 
   /** Like {@linkcode Semaphore.hold}, blocking the thread while it waits. */
   holdSync(options?: WaitOptions): Disposable {
-    if (!this.acquireSync(options)) throw holdTimeout("semaphore", options?.timeoutMs ?? 0);
-    return disposable(this);
+    return holdSync("semaphore", this, options);
   }
 
   /** The number of permits available now (Python: `get_value()`). */
