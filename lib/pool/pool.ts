@@ -190,13 +190,17 @@ export class Pool {
       const chunk = (mode === "map" ? packNumbers(items, offset, end) : undefined) ??
         items.slice(offset, end);
       chunks.push(this.#submit(spec, mode, chunk, offset, options, group));
+      // Let the scheduler send this chunk before the next is packed: workers start meanwhile.
+      if (end < items.length) await undefined;
     }
     try {
+      // Each chunk's results are copied as they arrive, while the workers run the next chunks.
       const out = new Array<unknown>(items.length);
-      const results = await Promise.all(chunks.map((c) => c.promise)) as ArrayLike<unknown>[];
-      for (let i = 0, offset = 0; i < results.length; offset += results[i++].length) {
-        copyResults(out, offset, results[i]);
-      }
+      await Promise.all(
+        chunks.map((chunk, i) =>
+          chunk.promise.then((results) => copyResults(out, i * size, results as ArrayLike<unknown>))
+        ),
+      );
       return out;
     } catch (error) {
       for (const chunk of chunks) chunk.cancel();

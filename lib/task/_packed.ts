@@ -22,18 +22,34 @@ export function packNumbers(
 ): Float64Array | undefined {
   if (end - start < minPacked) return undefined;
   const packed = new Float64Array(end - start);
+  return (Array.isArray(items)
+      ? packArray(items, start, end, packed)
+      : packList(items, start, packed))
+    ? packed
+    : undefined;
+}
+
+function packArray(items: unknown[], start: number, end: number, packed: Float64Array): boolean {
   for (let i = start; i < end; i++) {
     const item = items[i];
-    if (typeof item !== "number") return undefined;
+    if (typeof item !== "number") return false;
     packed[i - start] = item;
   }
-  return packed;
+  return true;
+}
+
+function packList(items: ArrayLike<unknown>, start: number, packed: Float64Array): boolean {
+  for (let i = 0; i < packed.length; i++) {
+    const item = items[start + i];
+    if (typeof item !== "number") return false;
+    packed[i] = item;
+  }
+  return true;
 }
 
 /**
  * Collects a chunk's results: packed while every one is a number, as an
- * array from the first that is not. `add` returns false when no result is
- * pending yet.
+ * array from the first that is not.
  */
 export class ResultCollector {
   #packed: Float64Array | undefined;
@@ -42,6 +58,14 @@ export class ResultCollector {
   constructor(length: number) {
     if (length >= minPacked) this.#packed = new Float64Array(length);
     else this.#list = new Array(length);
+  }
+
+  /** A collector that goes on from packed results: the first `count` of `packed` are set. */
+  static after(packed: Float64Array, count: number): ResultCollector {
+    const collector = new ResultCollector(0);
+    collector.#list = Array.from(packed.subarray(0, count));
+    collector.#list.length = packed.length;
+    return collector;
   }
 
   /** Records result `i`. */
@@ -65,10 +89,14 @@ export class ResultCollector {
 
   /** The results, packed if they are all numbers. */
   result(): unknown[] | Float64Array {
-    if (this.#packed === undefined) return this.#list!;
-    packedHere.add(this.#packed);
-    return this.#packed;
+    return this.#packed === undefined ? this.#list! : markPacked(this.#packed);
   }
+}
+
+/** Marks results this worker packed, so that they may be transferred. */
+export function markPacked(results: Float64Array): Float64Array {
+  packedHere.add(results);
+  return results;
 }
 
 /** Whether `value` is results this worker packed (and may transfer). */
@@ -78,5 +106,42 @@ export function isPackedResult(value: unknown): value is Float64Array {
 
 /** Copies a chunk's results (packed or not) into `out` from `offset`. */
 export function copyResults(out: unknown[], offset: number, results: ArrayLike<unknown>): void {
+  if (results instanceof Float64Array) copyPacked(out, offset, results);
+  else for (let i = 0; i < results.length; i++) out[offset + i] = results[i];
+}
+
+// Each loop below reads one kind of array only, so the engine compiles it to a tight loop
+// (a loop shared by arrays and typed arrays costs several times as much per item).
+
+function copyPacked(out: unknown[], offset: number, results: Float64Array): void {
   for (let i = 0; i < results.length; i++) out[offset + i] = results[i];
+}
+
+/**
+ * Applies `fn` to every packed item into `out`, which stays packed while the results are
+ * numbers. Returns -1 when every result was a number; else the index of the first that was not
+ * (`at.value` holds it; the results before it are in `out`). `at.index` names the item that
+ * threw, if one did.
+ */
+export function applyPacked(
+  fn: (item: number) => unknown,
+  items: Float64Array,
+  out: Float64Array,
+  at: { index: number; value?: unknown },
+): number {
+  let i = 0;
+  try {
+    for (; i < items.length; i++) {
+      const value = fn(items[i]);
+      if (typeof value !== "number") {
+        at.value = value;
+        return i;
+      }
+      out[i] = value;
+    }
+  } catch (error) {
+    at.index = i;
+    throw error;
+  }
+  return -1;
 }

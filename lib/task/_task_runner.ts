@@ -15,7 +15,7 @@ import {
   type Outcome,
   type TaskContext,
 } from "./_protocol.ts";
-import { ResultCollector } from "./_packed.ts";
+import { applyPacked, markPacked, ResultCollector } from "./_packed.ts";
 import { decodeArgs, functionHandleType, registerHandleType } from "./values.ts";
 import type { TaskDescriptor } from "./task.ts";
 
@@ -201,9 +201,28 @@ async function runChunk(
   spread: boolean,
   failedAt: { index: number },
 ): Promise<unknown[] | Float64Array> {
-  const results = new ResultCollector(items.length);
+  let results: ResultCollector;
   let pending = false;
-  for (let i = 0; i < items.length; i++) {
+  let start = 0;
+  if (!spread && items instanceof Float64Array) {
+    // Numbers in, numbers out: a loop of its own, results written straight into a packed array.
+    const packed = new Float64Array(items.length);
+    const at: { index: number; value?: unknown } = { index: -1 };
+    try {
+      start = applyPacked(fn, items, packed, at);
+    } catch (error) {
+      failedAt.index = at.index;
+      throw error;
+    }
+    if (start < 0) return markPacked(packed);
+    results = ResultCollector.after(packed, start);
+    results.set(start, at.value);
+    pending = isThenable(at.value);
+    start++;
+  } else {
+    results = new ResultCollector(items.length);
+  }
+  for (let i = start; i < items.length; i++) {
     failedAt.index = i;
     const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
     if (typeof value === "object" && value !== null && isThenable(value)) pending = true;
