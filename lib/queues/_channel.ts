@@ -11,10 +11,16 @@ import { deadlineOf, runAsync, runSync } from "../sync/_atomics.ts";
 import { encode } from "./_codec.ts";
 import { type GetResult, maxRingBytes, type PutResult, type Ring } from "./_ring.ts";
 import { invalid, outOfRange } from "../_validate.ts";
+import { ProcessError } from "../errors.ts";
 
 /** Default most bytes of items waiting in one queue or pipe direction. */
 export const defaultMaxBytes: number = maxRingBytes;
 const minBytes = 64;
+
+/** Throws the error of a call on a queue handle after its `close()`; `action` names the call. */
+export function checkOpen(closed: boolean, action: string): void {
+  if (closed) throw new ProcessError(`Cannot ${action} as the queue is closed`);
+}
 
 /** Options of a queue or pipe's buffer. */
 export interface BufferOptions {

@@ -196,23 +196,22 @@ export class Connection<T = unknown> {
   }
 
   #writer(action: string): Ring {
-    if (this.#closed) throw new ProcessError(`Cannot ${action} on connection as it is closed`);
-    if (!this.#outgoing) {
-      throw new ProcessError(
-        `Cannot ${action} on connection as it is the receive-only end of Pipe(false)`,
-      );
-    }
-    return this.#outgoing;
+    return this.#end(action, this.#outgoing, "receive-only");
   }
 
   #reader(action: string): Ring {
+    return this.#end(action, this.#incoming, "send-only");
+  }
+
+  /** The ring `action` uses, unless this handle is closed or is the other one-way end. */
+  #end(action: string, ring: Ring | undefined, otherEnd: string): Ring {
     if (this.#closed) throw new ProcessError(`Cannot ${action} on connection as it is closed`);
-    if (!this.#incoming) {
+    if (!ring) {
       throw new ProcessError(
-        `Cannot ${action} on connection as it is the send-only end of Pipe(false)`,
+        `Cannot ${action} on connection as it is the ${otherEnd} end of Pipe(false)`,
       );
     }
-    return this.#incoming;
+    return ring;
   }
 
   #check(result: PutResult): void {

@@ -7,6 +7,7 @@
 import { timeoutOption, type WaitOptions } from "../sync/_atomics.ts";
 import {
   type BufferOptions,
+  checkOpen,
   EMPTY,
   EOF,
   maxBytesOption,
@@ -21,7 +22,7 @@ import { type PutResult, Ring, type RingState } from "./_ring.ts";
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { Adoption } from "../_adoption.ts";
 import { invalid, outOfRange } from "../_validate.ts";
-import { ProcessError, QueueEmptyError, QueueFullError } from "../errors.ts";
+import { QueueEmptyError, QueueFullError } from "../errors.ts";
 
 export type { WaitOptions } from "../sync/_atomics.ts";
 export type { BufferOptions } from "./_channel.ts";
@@ -106,7 +107,7 @@ export class Queue<T = unknown> {
    */
   async put(item: T, options?: WaitOptions): Promise<void> {
     const timeoutMs = timeoutOption(putAction, options);
-    this.#checkOpen(putAction);
+    checkOpen(this.#closed, putAction);
     const result = put(this.#ring, item, timeoutMs, putAction);
     this.#checkPut(typeof result === "string" ? result : await result, timeoutMs);
   }
@@ -114,13 +115,13 @@ export class Queue<T = unknown> {
   /** Like {@linkcode Queue.put}, blocking the thread while it waits. */
   putSync(item: T, options?: WaitOptions): void {
     const timeoutMs = timeoutOption(putAction, options);
-    this.#checkOpen(putAction);
+    checkOpen(this.#closed, putAction);
     this.#checkPut(putSync(this.#ring, item, timeoutMs, putAction), timeoutMs);
   }
 
   /** Puts `item` if the queue is not full, else throws `QueueFullError` (Python: `put_nowait`). */
   putNowait(item: T): void {
-    this.#checkOpen(putAction);
+    checkOpen(this.#closed, putAction);
     this.#checkPut(putSync(this.#ring, item, 0, putAction), 0);
   }
 
@@ -131,7 +132,7 @@ export class Queue<T = unknown> {
    */
   async get(options?: WaitOptions): Promise<T> {
     const timeoutMs = timeoutOption(getAction, options);
-    this.#checkOpen(getAction);
+    checkOpen(this.#closed, getAction);
     const got = take(this.#ring, timeoutMs, decode);
     return this.#item(got instanceof Promise ? await got : got, timeoutMs);
   }
@@ -139,13 +140,13 @@ export class Queue<T = unknown> {
   /** Like {@linkcode Queue.get}, blocking the thread while it waits. */
   getSync(options?: WaitOptions): T {
     const timeoutMs = timeoutOption(getAction, options);
-    this.#checkOpen(getAction);
+    checkOpen(this.#closed, getAction);
     return this.#item(takeSync(this.#ring, timeoutMs, decode), timeoutMs);
   }
 
   /** Takes the first item if there is one, else throws `QueueEmptyError` (Python: `get_nowait`). */
   getNowait(): T {
-    this.#checkOpen(getAction);
+    checkOpen(this.#closed, getAction);
     return this.#item(takeSync(this.#ring, 0, decode), 0);
   }
 
@@ -182,10 +183,6 @@ export class Queue<T = unknown> {
   /** Sent to workers as the same queue. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
     return ringAdoption.descriptor(queueType, this.#ring.state);
-  }
-
-  #checkOpen(action: string): void {
-    if (this.#closed) throw new ProcessError(`Cannot ${action} as the queue is closed`);
   }
 
   #checkPut(result: PutResult, timeoutMs: number | undefined): void {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EMPTY, EOF, put, putSync, take, type Taken, takeSync } from "./_channel.ts";
+import { checkOpen, EMPTY, EOF, put, putSync, take, type Taken, takeSync } from "./_channel.ts";
 import { decode } from "./_codec_decode.ts";
 import { type PutResult, Ring, type RingState } from "./_ring.ts";
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
@@ -45,27 +45,27 @@ export class SimpleQueue<T = unknown> {
 
   /** Puts `item` at the end (Python: `put(obj)`). */
   async put(item: T): Promise<void> {
-    this.#checkOpen(putAction);
+    checkOpen(this.#closed, putAction);
     const result = put(this.#ring, item, undefined, putAction);
     checkPut(typeof result === "string" ? result : await result);
   }
 
   /** Like {@linkcode SimpleQueue.put}, blocking the thread if it has to wait. */
   putSync(item: T): void {
-    this.#checkOpen(putAction);
+    checkOpen(this.#closed, putAction);
     checkPut(putSync(this.#ring, item, undefined, putAction));
   }
 
   /** Takes the first item, waiting for one (Python: `get()`). */
   async get(): Promise<T> {
-    this.#checkOpen(getAction);
+    checkOpen(this.#closed, getAction);
     const got = take(this.#ring, undefined, decode);
     return checkGet(got instanceof Promise ? await got : got) as T;
   }
 
   /** Like {@linkcode SimpleQueue.get}, blocking the thread while it waits. */
   getSync(): T {
-    this.#checkOpen(getAction);
+    checkOpen(this.#closed, getAction);
     return checkGet(takeSync(this.#ring, undefined, decode)) as T;
   }
 
@@ -82,10 +82,6 @@ export class SimpleQueue<T = unknown> {
   /** Sent to workers as the same queue. */
   [toDescriptor](): { descriptor: HandleDescriptor } {
     return adoption.descriptor(simpleQueueType, this.#ring.state);
-  }
-
-  #checkOpen(action: string): void {
-    if (this.#closed) throw new ProcessError(`Cannot ${action} as the queue is closed`);
   }
 }
 
