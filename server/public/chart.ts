@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * A horizontal bar chart of wall times as inline SVG: one bar per cell (median), a whisker
- * from min to max, grouped by runtime and coloured by mode.
+ * from min to max, grouped by runtime and coloured by mode, under a legend that says so. Each
+ * bar's tooltip adds the start-up time. The chart is drawn at its container's width.
  *
  * @module
  */
@@ -12,6 +13,12 @@ const colors: Record<string, string> = {
   sequential: "#8a94a0",
   thread: "#2f6fdb",
   process: "#e07b24",
+};
+/** What each mode's colour stands for, in the legend. */
+const modeNames: Record<string, string> = {
+  sequential: "sequential (one worker: the baseline)",
+  thread: "worker threads",
+  process: "child processes",
 };
 
 function el(name: string, attrs: Record<string, string | number>, text?: string): SVGElement {
@@ -27,13 +34,37 @@ export function ms(value: number | null): string {
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
 
+/** The legend of a chart of `modes`: a swatch per mode, then what a whisker and a label mean. */
+function legend(modes: readonly string[]): HTMLElement {
+  const list = document.createElement("ul");
+  list.className = "legend";
+  const item = (text: string, swatch?: string, mode?: string) => {
+    const li = document.createElement("li");
+    if (swatch) {
+      const mark = document.createElement("span");
+      mark.className = `swatch ${swatch}`;
+      if (mode) mark.style.background = colors[mode] ?? "#555";
+      li.append(mark);
+    }
+    if (mode) li.dataset.mode = mode;
+    li.append(text);
+    list.append(li);
+  };
+  for (const mode of modes) item(modeNames[mode] ?? mode, "bar", mode);
+  item("fastest–slowest repeat", "whisker");
+  item("×N: workers · hover a bar for its start-up time");
+  return list;
+}
+
 /** Draws `cells` (those with a median) into `container`, replacing what was there. */
 export function drawChart(container: HTMLElement, cells: readonly CompareCell[]): void {
   container.replaceChildren();
   const shown = cells.filter((c) => c.medianMs !== null);
   if (shown.length === 0) return;
+  const modes = [...new Set(shown.map((c) => c.mode))];
+  container.append(legend(modes));
   const labelWidth = 150;
-  const width = 720;
+  const width = Math.max(320, Math.min(900, container.clientWidth || 720));
   const barHeight = 20;
   const gap = 6;
   const top = 8;
@@ -52,6 +83,13 @@ export function drawChart(container: HTMLElement, cells: readonly CompareCell[])
     }`;
     const group = el("g", { class: "bar", "data-runtime": cell.runtime, "data-mode": cell.mode });
     group.append(
+      el(
+        "title",
+        {},
+        `${label}: median ${ms(median)} ms (fastest ${ms(cell.minMs)}, slowest ${
+          ms(cell.maxMs)
+        }), start-up ${ms(cell.startupMs)} ms`,
+      ),
       el("text", { x: labelWidth - 8, y: y + barHeight * 0.7, "text-anchor": "end" }, label),
       el("rect", {
         x: labelWidth,

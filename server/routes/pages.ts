@@ -1,6 +1,7 @@
 /**
- * The pages: `GET /` (the playground), its assets, `GET /docs` (Scalar's API reference, its
- * bundle served locally) and `GET /openapi.json`.
+ * The pages: `GET /` (the playground, its form rendered on the server from the answers of
+ * `GET /api/runtime` and `GET /api/workloads`), its assets, `GET /docs` (Scalar's API reference,
+ * its bundle served locally) and `GET /openapi.json`.
  *
  * @module
  */
@@ -11,6 +12,8 @@ import { runtime } from "../../mod.ts";
 import { appJs, type Asset, docsJs, indexHtml, styleCss } from "../assets.ts";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../options.ts";
+import type { PageData, RuntimeInfo, WorkloadInfo } from "../page/page_data.ts";
+import { renderPage } from "../page/render_page.ts";
 
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">` +
   `<rect width="16" height="16" rx="3" fill="#1d232a"/>` +
@@ -31,9 +34,45 @@ async function serve(c: Context, load: () => Promise<Asset>, cache: string): Pro
   return c.body(asset.body as string, 200, { "Content-Type": asset.type, "Cache-Control": cache });
 }
 
+/**
+ * What the page is built from, asked of the app itself (in-process, with the page request's
+ * `Host`, which the app checks with `--allow-code`): the same answers the API gives.
+ */
+async function pageData(app: OpenAPIHono<AppEnv>, host: string | undefined): Promise<PageData> {
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await app.request(path, host ? { headers: { host } } : {});
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+    return await response.json() as T;
+  };
+  const [info, catalogue] = await Promise.all([
+    get<RuntimeInfo>("/api/runtime"),
+    get<{ workloads: WorkloadInfo[] }>("/api/workloads"),
+  ]);
+  return { info, workloads: catalogue.workloads.filter((w) => w.enabled) };
+}
+
+/** `GET /`: the page, its form reflecting the query (a permalink's). */
+async function playground(c: Context<AppEnv>, app: OpenAPIHono<AppEnv>): Promise<Response> {
+  let html: string;
+  try {
+    const [template, data] = await Promise.all([indexHtml(), pageData(app, c.req.header("host"))]);
+    const text = typeof template.body === "string"
+      ? template.body
+      : new TextDecoder().decode(template.body);
+    html = renderPage(text, data, new URL(c.req.url).searchParams);
+  } catch (error) {
+    throw new ApiError(
+      500,
+      "page_unavailable",
+      `Cannot render the page: ${(error as Error).message}`,
+    );
+  }
+  return c.html(html, 200, { "Cache-Control": "no-cache" });
+}
+
 /** Registers the pages and the OpenAPI document. */
 export function registerPages(app: OpenAPIHono<AppEnv>): void {
-  app.get("/", (c) => serve(c, indexHtml, "no-cache"));
+  app.get("/", (c) => playground(c, app));
   app.get("/assets/app.js", (c) => serve(c, appJs, "no-cache"));
   app.get("/assets/style.css", (c) => serve(c, styleCss, "no-cache"));
   app.get("/favicon.ico", (c) =>
