@@ -63,7 +63,8 @@ function* zip(iterables: Iterable<unknown>[]): Generator<unknown[]> {
  * Runs calls on a pool of workers and hands back {@linkcode Future}s (Python:
  * `concurrent.futures.ProcessPoolExecutor`). Queued calls stay in the parent,
  * so `Future.cancel()` and `shutdown({ cancelFutures: true })` cancel what
- * has not started.
+ * has not started. An executor that is garbage-collected is shut down as by
+ * `shutdown({ wait: false })`: its futures still settle (as in CPython).
  *
  * @example Submit, then collect as completed
  * ```ts

@@ -29,17 +29,17 @@ onEachBackend((backend) => {
       assert.deepEqual(await run(backend, "drop"), { dropped: [4, 0], kept: 2 });
     });
 
+    // `workers` counts the workers seen running an item: both, unless one started very late.
     it("await new Pool(2).map() resolves every result while GC runs, then its workers exit", async () => {
-      assert.deepEqual(await run(backend, "map"), { correct: true, workers: 2, alive: 0 });
+      const { workers, ...rest } = await run(backend, "map");
+      assert.deepEqual(rest, { correct: true, alive: 0 });
+      assert.ok(workers === 1 || workers === 2, `workers: ${workers}`);
     });
 
     it("apply() calls on a pool collected while they run all resolve, then its workers exit", async () => {
-      assert.deepEqual(await run(backend, "apply"), {
-        correct: true,
-        collectedWhileRunning: true,
-        workers: 2,
-        alive: 0,
-      });
+      const { workers, ...rest } = await run(backend, "apply");
+      assert.deepEqual(rest, { correct: true, collectedWhileRunning: true, alive: 0 });
+      assert.ok(workers === 1 || workers === 2, `workers: ${workers}`);
     });
   });
 });
