@@ -12,6 +12,7 @@
 //     bench/report.md
 //   server/public/{index.html,style.css}          → copied
 //   server/public/app.ts (the page's script)      → dist/server/public/app.js, bundled for browsers
+//                                                    (scripts/build_page.mjs, as for JSR)
 //
 // Node refuses to strip types under node_modules, so everything the installed package runs —
 // the CLI and the suites too — must be JavaScript.
@@ -40,6 +41,7 @@ import {
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildPage } from "./build_page.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -166,15 +168,7 @@ async function buildModules() {
 }
 
 async function buildBrowserScript() {
-  await build({
-    entryPoints: [join(BROWSER_DIR, "app.ts")],
-    outfile: join(DIST, "server", "public", "app.js"),
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    minify: true,
-    logLevel: "warning",
-  });
+  await buildPage(join(DIST, "server", "public", "app.js"));
   for (const name of ["index.html", "style.css"]) {
     copyFileSync(join(BROWSER_DIR, name), join(DIST, "server", "public", name));
   }

@@ -1,16 +1,23 @@
 /**
- * The static assets: the playground page (`public/index.html`, `public/style.css`, and
- * `public/app.ts` bundled by esbuild once, on first request, unless prebuilt) and the API docs
- * UI's bundle, served from `node_modules` so the docs work offline.
+ * The static assets: the playground page (`public/index.html`, `public/style.css` and the page's
+ * script, `public/app.ts` bundled for browsers) and the API docs UI's bundle, Scalar's, served by
+ * the server itself so the docs work offline.
+ *
+ * Every file is found relative to this module's URL, so the assets load the same from the
+ * repository, from the npm package and from the JSR package (remote modules, read with `fetch`).
+ * The page's script comes, in order of preference, from `public/app.js` (the npm package ships
+ * it prebuilt), from esbuild (the repository: the script as it is now), or from
+ * `page_script.bundle.js` (prebuilt by `scripts/build_page.mjs` for the JSR package, where there
+ * is no esbuild).
  *
  * @module
  */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { isMissingPackage } from "./_peers.ts";
+import { existsLocally, isLocal, readModuleBytes, readModuleText } from "./_module_file.ts";
 
-const publicDir = fileURLToPath(new URL("./public/", import.meta.url));
+const publicUrl = new URL("./public/", import.meta.url);
+const prebuiltBundle = new URL("./page_script.bundle.js", import.meta.url);
+const javascript = "text/javascript; charset=utf-8";
 
 /** A served file. */
 export interface Asset {
@@ -33,7 +40,7 @@ function once(key: string, load: () => Promise<Asset>): Promise<Asset> {
 /** `public/index.html`. */
 export function indexHtml(): Promise<Asset> {
   return once("index.html", async () => ({
-    body: await readFile(join(publicDir, "index.html"), "utf8"),
+    body: await readModuleText(new URL("index.html", publicUrl)),
     type: "text/html; charset=utf-8",
   }));
 }
@@ -41,55 +48,94 @@ export function indexHtml(): Promise<Asset> {
 /** `public/style.css`. */
 export function styleCss(): Promise<Asset> {
   return once("style.css", async () => ({
-    body: await readFile(join(publicDir, "style.css"), "utf8"),
+    body: await readModuleText(new URL("style.css", publicUrl)),
     type: "text/css; charset=utf-8",
   }));
 }
 
+/** `public/app.ts` and its imports bundled by esbuild, or `undefined` without esbuild. */
+async function bundleWithEsbuild(): Promise<string | undefined> {
+  let esbuild: typeof import("esbuild");
+  try {
+    esbuild = await import("esbuild");
+  } catch (error) {
+    if (isMissingPackage(error)) return undefined;
+    throw error;
+  }
+  try {
+    const result = await esbuild.build({
+      entryPoints: [new URL("app.ts", publicUrl).pathname],
+      bundle: true,
+      write: false,
+      format: "esm",
+      target: "es2022",
+      minify: true,
+      sourcemap: false,
+      logLevel: "silent",
+    });
+    return result.outputFiles[0].text;
+  } finally {
+    await esbuild.stop();
+  }
+}
+
 /**
- * `public/app.ts` and its imports, bundled by esbuild into one ES module; or `public/app.js`,
- * that bundle prebuilt, where there is one (the npm package ships it, and not esbuild).
+ * The page's script, one ES module: `public/app.js` where it is prebuilt (the npm package), else
+ * `public/app.ts` bundled by esbuild (the repository), else `page_script.bundle.js` (the JSR
+ * package, or a repository without esbuild once `scripts/build_page.mjs` made it).
  */
 export function appJs(): Promise<Asset> {
   return once("app.js", async () => {
-    const type = "text/javascript; charset=utf-8";
-    const prebuilt = join(publicDir, "app.js");
-    if (existsSync(prebuilt)) return { body: await readFile(prebuilt, "utf8"), type };
-    const esbuild = await import("esbuild");
-    try {
-      const result = await esbuild.build({
-        entryPoints: [join(publicDir, "app.ts")],
-        bundle: true,
-        write: false,
-        format: "esm",
-        target: "es2022",
-        minify: true,
-        sourcemap: false,
-        logLevel: "silent",
-      });
-      return { body: result.outputFiles[0].text, type };
-    } finally {
-      await esbuild.stop();
+    const prebuilt = new URL("app.js", publicUrl);
+    if (existsLocally(prebuilt)) return { body: await readModuleText(prebuilt), type: javascript };
+    if (isLocal(publicUrl)) {
+      const built = await bundleWithEsbuild();
+      if (built !== undefined) return { body: built, type: javascript };
+      if (!existsLocally(prebuiltBundle)) {
+        throw new Error(
+          "Cannot build the page's script: esbuild is not installed. Install it with: " +
+            "npm install esbuild (or run node scripts/build_page.mjs where it is)",
+        );
+      }
     }
+    return { body: await readModuleText(prebuiltBundle), type: javascript };
   });
 }
 
-function findUp(start: string, relative: string): string | undefined {
-  let dir = start;
-  for (;;) {
-    const candidate = join(dir, "node_modules", relative);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+/**
+ * Never called: it names Scalar's package in the module graph. Deno installs the npm packages a
+ * program's modules import before it runs them, and only then does `import.meta.resolve` find
+ * their files; without a `node_modules` folder (polycore run from JSR) nothing else would have
+ * Scalar installed, as its bundle is served, not run.
+ */
+// deno-lint-ignore no-unused-vars
+function scalarInModuleGraph(): Promise<unknown> {
+  return import("@scalar/api-reference");
+}
+
+/** The URL of Scalar's standalone bundle, resolved as a module is, or a clear error. */
+function scalarStandalone(): URL {
+  let main: string | undefined;
+  try {
+    // A literal, so that `deno publish` rewrites it to the `npm:` specifier deno.json maps it to.
+    main = import.meta.resolve("@scalar/api-reference");
+  } catch {
+    // Not installed: reported below.
   }
+  // Deno answers with the `npm:` specifier itself for a package it has not installed.
+  if (!main?.startsWith("file:")) {
+    throw new Error(
+      "@scalar/api-reference is not installed (the API docs page's bundle comes from it). " +
+        "Install it with: npm install @scalar/api-reference@1",
+    );
+  }
+  return new URL("./browser/standalone.js", main); // `main` is the package's dist/index.js
 }
 
 /** Scalar's API reference, the standalone (UMD) bundle, from `@scalar/api-reference`. */
 export function docsJs(): Promise<Asset> {
-  return once("docs.js", async () => {
-    const path = findUp(publicDir, "@scalar/api-reference/dist/browser/standalone.js");
-    if (!path) throw new Error("@scalar/api-reference is not installed: run npm ci");
-    return { body: await readFile(path), type: "text/javascript; charset=utf-8" };
-  });
+  return once("docs.js", async () => ({
+    body: await readModuleBytes(scalarStandalone()),
+    type: javascript,
+  }));
 }

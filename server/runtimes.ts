@@ -1,7 +1,9 @@
 /**
  * The runtimes a job can run on: the server's own (in this process) and node, deno and bun as
  * child processes (`runner.ts`), each resolved from the project's `node_modules/.bin`, then
- * `PATH`. A runtime that is missing, or too old, is reported unavailable — not an error.
+ * `PATH`. A runtime that is missing, or too old, is reported unavailable — not an error. Loaded
+ * from remote modules (the JSR package), the server's runner is a URL only Deno can run: node and
+ * bun are then reported unavailable.
  *
  * @module
  */
@@ -76,10 +78,14 @@ export interface SpawnOptions {
   readonly onMessage: (message: RunnerMessage) => void;
 }
 
-const serverDir = fileURLToPath(new URL(".", import.meta.url));
-const defaultRoot = join(serverDir, "..");
 // Written as a module URL so that the npm build points it at the built `runner.js`.
-const runnerPath = fileURLToPath(new URL("./runner.ts", import.meta.url));
+const runnerUrl = new URL("./runner.ts", import.meta.url);
+// From remote modules (the JSR package) the runner is a URL, and the project the current folder.
+const runnerLocal = runnerUrl.protocol === "file:";
+const runnerPath = runnerLocal ? fileURLToPath(runnerUrl) : runnerUrl.href;
+const defaultRoot = runnerLocal ? join(fileURLToPath(runnerUrl), "..", "..") : process.cwd();
+/** Whether a runtime runs a module given by an `http:`/`https:` URL (a remote runner). */
+const runsRemoteModules: Record<RuntimeName, boolean> = { node: false, deno: true, bun: false };
 const minimum: Record<RuntimeName, [number, number]> = {
   node: [22, 6],
   deno: [2, 0],
@@ -160,6 +166,11 @@ export class Runtimes {
   async #probe(name: RuntimeName): Promise<RuntimeStatus> {
     const current = runtime.name === name;
     const heapLimit = { process: true, thread: name === "node" };
+    const unavailable = (
+      reason: string,
+      path: string | null = null,
+      version: string | null = null,
+    ): RuntimeStatus => ({ name, available: false, current, version, path, heapLimit, reason });
     if (current && this.#options.bins?.[name] === undefined) {
       return {
         name,
@@ -170,17 +181,16 @@ export class Runtimes {
         heapLimit,
       };
     }
+    if (!runnerLocal && !runsRemoteModules[name]) {
+      return unavailable(
+        `${name} cannot run the playground's runner from ${runnerPath}: the server runs from ` +
+          `remote modules (JSR); run it from the npm package (npm install polycore) to use ` +
+          `${name} too`,
+      );
+    }
     const path = this.locate(name);
     if (!path) {
-      return {
-        name,
-        available: false,
-        current,
-        version: null,
-        path: null,
-        heapLimit,
-        reason: `${name} is not installed (not in node_modules/.bin nor on PATH)`,
-      };
+      return unavailable(`${name} is not installed (not in node_modules/.bin nor on PATH)`);
     }
     let version: [number, number] | undefined;
     let text = "";
@@ -188,30 +198,17 @@ export class Runtimes {
       text = await run(path, ["--version"], 15_000);
       version = parseVersion(text);
     } catch (error) {
-      return {
-        name,
-        available: false,
-        current,
-        version: null,
-        path,
-        heapLimit,
-        reason: `'${path} --version' failed: ${(error as Error).message}`,
-      };
+      return unavailable(`'${path} --version' failed: ${(error as Error).message}`, path);
     }
     const full = /\d+\.\d+\.\d+\S*/.exec(text)?.[0] ?? null;
     const [major, minor] = minimum[name];
     if (!version || version[0] < major || (version[0] === major && version[1] < minor)) {
-      return {
-        name,
-        available: false,
-        current,
-        version: full,
+      const found = full ?? "(unknown version)";
+      return unavailable(
+        `${name} ${found} is older than the ${major}.${minor} polycore needs`,
         path,
-        heapLimit,
-        reason: `${name} ${
-          full ?? "(unknown version)"
-        } is older than the ${major}.${minor} polycore needs`,
-      };
+        full,
+      );
     }
     return { name, available: true, current, version: full, path, heapLimit };
   }
@@ -236,8 +233,18 @@ export class Runtimes {
           : [];
         return [status.path!, ...strip, ...permissions, runnerPath];
       }
-      case "deno":
-        return [status.path!, "run", ...(code ? permissions : ["-A"]), "--quiet", runnerPath];
+      case "deno": {
+        // A remote runner's modules are imports to allow.
+        const remote = code && !runnerLocal ? [`--allow-import=${runnerUrl.host}`] : [];
+        return [
+          status.path!,
+          "run",
+          ...(code ? permissions : ["-A"]),
+          ...remote,
+          "--quiet",
+          runnerPath,
+        ];
+      }
       case "bun":
         return [status.path!, runnerPath];
     }
