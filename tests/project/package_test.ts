@@ -12,8 +12,10 @@
 // they are there (`--prefer-offline`), else from the registry.
 //
 // JSR: Deno imports JSR packages from https: URLs. jsr.io is out of reach of the tests, so the
-// files `deno publish` uploads (deno.json's `publish.include`) are served over loopback HTTP and
-// an import map points `polycore` at them; the same program's core part then runs on Deno.
+// files `deno publish --dry-run` lists are served over loopback HTTP as `deno publish` uploads
+// them (tests/fixtures/jsr_files.ts) and an import map points `polycore` at them; the same
+// program's core part then runs on Deno. tests/project/jsr_server_test.ts runs the playground
+// server from them.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -26,12 +28,11 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { type JsrFileServer, serveJsrFiles } from "../fixtures/jsr_files.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const binDir = join(root, "node_modules", ".bin");
@@ -247,44 +248,23 @@ describe("the npm package, installed from its tarball", slow, () => {
   });
 });
 
-/** Serves the files of the JSR package, as `deno publish` selects them, from the repository. */
-function serveJsrFiles(): Promise<Server> {
-  const { publish } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8")) as {
-    publish: { include: string[]; exclude?: string[] };
-  };
-  const matches = (patterns: string[], path: string) =>
-    patterns.some((p) => p === path || (p.endsWith("/") && path.startsWith(p)));
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname.slice(1));
-    const file = join(root, path);
-    if (
-      path.includes("..") || !matches(publish.include, path) ||
-      matches(publish.exclude ?? [], path) || !existsSync(file)
-    ) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = path.endsWith(".ts") ? "application/typescript" : "text/javascript";
-    response.writeHead(200, { "content-type": type }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 describe("the JSR package's files, loaded from https-like URLs", slow, () => {
   let dir: string;
-  let server: Server;
+  let files: JsrFileServer;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "polycore-jsr-"));
     for (const name of readdirSync(appDir)) copyFileSync(join(appDir, name), join(dir, name));
-    server = await serveJsrFiles();
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const imports = { polycore: `${base}/mod.ts`, "polycore/runtimes": `${base}/runtimes/mod.ts` };
+    files = await serveJsrFiles();
+    const imports = {
+      polycore: `${files.base}mod.ts`,
+      "polycore/runtimes": `${files.base}runtimes/mod.ts`,
+    };
     writeFileSync(join(dir, "import_map.json"), JSON.stringify({ imports }));
-  });
+  }, slow);
 
   after(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await files?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
