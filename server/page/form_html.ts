@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { FormState } from "./form_state.ts";
-import { maxRepeats, paramPrefix } from "./form_state.ts";
+import { type FormState, maxRepeats, paramPrefix } from "./form_state.ts";
 import { escapeHtml as e } from "./html.ts";
 import { type PageData, type ParamSchema, workerCounts, type WorkloadInfo } from "./page_data.ts";
 

@@ -78,7 +78,7 @@ function pick<T>(
   key: string,
   offered: readonly T[],
   fallback: readonly T[],
-) {
+): T[] {
   if (!query.has(key)) return [...fallback];
   const asked = new Set(query.getAll(key));
   return offered.filter((value) => asked.has(String(value)));

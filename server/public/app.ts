@@ -83,7 +83,7 @@ function reopen(record: RunRecord): void {
 
 function showHistory(): void {
   const records = runs?.list() ?? [];
-  renderHistory($("history-list"), records, reopen);
+  renderHistory($("history-list"), records, { open: reopen });
   $("history-clear").hidden = records.length === 0;
 }
 

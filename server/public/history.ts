@@ -29,8 +29,14 @@ export class RunHistory {
 
   /** A history in `storage` (`localStorage` in the page) of at most `limit` runs (20). */
   constructor(storage: Storage, options: { readonly limit?: number } = {}) {
+    const limit = options.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(
+        `Cannot create the history as 'limit' must be a positive integer: received ${limit}`,
+      );
+    }
     this.#storage = storage;
-    this.#limit = options.limit ?? 20;
+    this.#limit = limit;
   }
 
   /** The runs, newest first. */

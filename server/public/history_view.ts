@@ -7,12 +7,13 @@
  */
 import { bestSpeedup, describeRun, permalinkQuery, type RunRecord } from "./run_record.ts";
 
-/** Shows `records` in `list` (an `<ol>`); pressing an entry calls `open` with it. */
+/** Shows `records` in `list` (an `<ol>`); pressing an entry calls `options.open` with it. */
 export function renderHistory(
   list: HTMLElement,
   records: readonly RunRecord[],
-  open: (record: RunRecord) => void,
+  options: { readonly open: (record: RunRecord) => void },
 ): void {
+  const { open } = options;
   list.replaceChildren(...records.map((record) => {
     const li = document.createElement("li");
     li.dataset.job = record.id;

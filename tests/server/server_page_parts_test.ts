@@ -208,6 +208,10 @@ describe("the history", () => {
     assert.equal(runs.find("c")?.id, "c");
     runs.clear();
     assert.deepEqual(runs.list(), []);
+    assert.throws(() => history(1e6, 0), {
+      name: "RangeError",
+      message: "Cannot create the history as 'limit' must be a positive integer: received 0",
+    });
   });
 
   it("drops the oldest runs while the storage is full, and refuses a run that alone is too big", () => {
