@@ -19,7 +19,7 @@ import {
   type Outcome,
   type ToWorker,
 } from "./task/_protocol.ts";
-import { isPackedResult } from "./task/_packed.ts";
+import { packedOutcome } from "./task/_packed.ts";
 import { releaseRevivedHandles, transfersOf, uncloneablePart } from "./task/values.ts";
 import { invoke, runCall, syncManagerWrites } from "./task/_task_runner.ts";
 
@@ -42,7 +42,8 @@ function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
   const transfers: Transferable[] = [];
   outcomes = outcomes.map((o) => {
     if (!o.ok) return o;
-    if (isPackedResult(o.value)) return transfers.push(o.value.buffer as ArrayBuffer), o;
+    const { outcome, buffer } = packedOutcome(o);
+    if (buffer) return transfers.push(buffer), outcome;
     try {
       transfers.push(...transfersOf(o.value));
       return o;
@@ -50,10 +51,12 @@ function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
       return { id: o.id, ok: false, error: encodeThrown(error) }; // nested too deeply
     }
   });
+  // A pool thread's results go back over its doorbell's port (see `Doorbell.onMessage`).
+  const send = doorbell ?? parent!;
   try {
-    parent!.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
+    send.post({ tag: "settled", outcomes, elapsedMs } satisfies FromWorker, transfers);
   } catch {
-    post({ tag: "settled", outcomes: outcomes.map(sendable), elapsedMs });
+    send.post({ tag: "settled", outcomes: outcomes.map(sendable), elapsedMs } satisfies FromWorker);
   }
 }
 

@@ -14,6 +14,7 @@ import { findUncloneable } from "../task/values.ts";
 import { exitCodeOf, spawnWorker } from "../process/_spawn.ts";
 import type { Backend } from "../context.ts";
 import { taskDescriptor } from "../task/task.ts";
+import { unpackedOutcome } from "../task/_packed.ts";
 
 /** What a pool hears from its workers. */
 export interface PoolWorkerEvents {
@@ -60,8 +61,11 @@ export class PoolWorker {
     // An uncaught error normally arrives as a "fatal" message; some hosts (bun test) report it
     // only as an error event, and then exit with code 0.
     this.#channel.onError((error) => this.fatal ??= error);
+    const hear = (data: unknown) => this.#hear(data as FromWorker, events);
     this.#channel.onExit((code, signal) => {
       this.exit = { code, signal };
+      // Results the worker sent before it ended count, whichever channel is heard first.
+      this.#doorbell?.drain(hear);
       this.#doorbell?.close();
       for (; this.batches > 0; this.batches--) awakeLoop.settled();
       events.onExit(
@@ -70,26 +74,28 @@ export class PoolWorker {
         signal,
       );
     });
-    this.#channel.onMessage((data) => {
-      const message = data as FromWorker;
-      switch (message.tag) {
-        case "ready":
-          this.ready = true;
-          events.onReady(this);
-          break;
-        case "settled":
-          this.batches--;
-          awakeLoop.settled();
-          events.onSettled(this, message.outcomes, message.elapsedMs);
-          break;
-        case "init-failed":
-          events.onInitFailed(this, message.error);
-          break;
-        case "fatal":
-          events.onFatal(this, message.error);
-      }
-    });
+    this.#channel.onMessage(hear);
+    this.#doorbell?.onMessage(hear);
     this.keepAlive(false);
+  }
+
+  #hear(message: FromWorker, events: PoolWorkerEvents): void {
+    switch (message.tag) {
+      case "ready":
+        this.ready = true;
+        events.onReady(this);
+        break;
+      case "settled":
+        this.batches--;
+        awakeLoop.settled();
+        events.onSettled(this, message.outcomes.map(unpackedOutcome), message.elapsedMs);
+        break;
+      case "init-failed":
+        events.onInitFailed(this, message.error);
+        break;
+      case "fatal":
+        events.onFatal(this, message.error);
+    }
   }
 
   /** The worker's thread id. */
@@ -137,10 +143,14 @@ export class PoolWorker {
   #toWire(call: PoolCall): Call {
     const fresh = call.spec.module === undefined && !this.#known.has(call.spec.key);
     if (fresh) this.#known.add(call.spec.key);
+    const args = call.args.args;
     return {
       id: call.id,
       task: taskDescriptor(call.spec, fresh),
-      args: call.args.args,
+      // A packed chunk goes as its buffer alone (see `Call`).
+      ...(args instanceof Float64Array
+        ? { args: [], packed: args.buffer as ArrayBuffer }
+        : { args }),
       ...(call.mode === "apply" ? {} : { mode: call.mode }),
       ...(call.args.handles ? { handles: call.args.handles } : {}),
     };

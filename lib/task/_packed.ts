@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Outcome } from "./_protocol.ts";
 
 /** Below this many items a chunk is sent as it is: packing would not pay. */
 const minPacked = 64;
@@ -100,7 +101,7 @@ export function markPacked(results: Float64Array): Float64Array {
 }
 
 /** Whether `value` is results this worker packed (and may transfer). */
-export function isPackedResult(value: unknown): value is Float64Array {
+function isPackedResult(value: unknown): value is Float64Array {
   return value instanceof Float64Array && packedHere.has(value);
 }
 
@@ -144,4 +145,20 @@ export function applyPacked(
     throw error;
   }
   return -1;
+}
+
+/**
+ * An outcome as it goes on the wire: packed results as their buffer alone (see `Outcome`), the
+ * buffer to move with it.
+ */
+export function packedOutcome(outcome: Outcome): { outcome: Outcome; buffer?: ArrayBuffer } {
+  if (!outcome.ok || !isPackedResult(outcome.value)) return { outcome };
+  const buffer = outcome.value.buffer as ArrayBuffer;
+  return { outcome: { id: outcome.id, ok: true, value: undefined, packed: buffer }, buffer };
+}
+
+/** An outcome as it came off the wire: packed results as a `Float64Array` again. */
+export function unpackedOutcome(outcome: Outcome): Outcome {
+  if (!outcome.ok || outcome.packed === undefined) return outcome;
+  return { id: outcome.id, ok: true, value: new Float64Array(outcome.packed) };
 }

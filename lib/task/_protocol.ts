@@ -76,18 +76,29 @@ export interface Invocation {
  */
 export type CallMode = "apply" | "map" | "starmap";
 
-/** One call of a task. */
+/**
+ * One call of a task. On the wire a packed chunk travels as its buffer alone, in `packed` (with
+ * empty `args`): a runtime that walks each message looking for ports (Deno's worker_threads)
+ * walks a typed array index by index, but an `ArrayBuffer` not at all.
+ */
 export interface Call extends Invocation {
   readonly id: number;
   readonly mode?: CallMode;
+  readonly packed?: ArrayBuffer;
 }
 
 /**
  * How one call ended; `index` is the failing item of a map chunk. A map
- * chunk's results, when all numbers, arrive packed in a `Float64Array`.
+ * chunk's results, when all numbers, arrive packed in a `Float64Array` — on
+ * the wire, its buffer alone in `packed` (see {@linkcode Call}).
  */
 export type Outcome =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | {
+    readonly id: number;
+    readonly ok: true;
+    readonly value: unknown;
+    readonly packed?: ArrayBuffer;
+  }
   | { readonly id: number; readonly ok: false; readonly error: Thrown; readonly index?: number };
 
 /** Parent → worker. */

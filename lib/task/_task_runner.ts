@@ -258,8 +258,8 @@ export async function runCall(call: Call): Promise<Outcome> {
   try {
     if (call.mode === "map" || call.mode === "starmap") {
       const fn = await resolveTask(call.task);
-      const items = call.args instanceof Float64Array
-        ? call.args
+      const items = call.packed
+        ? new Float64Array(call.packed)
         : await decodeArgs(call.args as unknown[], call.handles);
       const value = await runChunk(fn, items, call.mode === "starmap", failedAt);
       failedAt.index = -1;
