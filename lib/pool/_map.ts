@@ -6,6 +6,7 @@
  * @module
  */
 import { itemsPerMessage } from "./_task_estimates.ts";
+import { copyResults, packNumbers } from "../task/_packed.ts";
 
 /** Submits one chunk; `cancel` withdraws it if it has not started. */
 export interface ChunkRunner {
@@ -33,6 +34,47 @@ export class ChunkFailure {
   /** @param error The chunk's error. */
   constructor(error: unknown) {
     this.error = error;
+  }
+}
+
+/** A chunk submitted to the pool: its results, and how to withdraw it. */
+type Submitted = { promise: Promise<unknown>; cancel(): void };
+
+/**
+ * `map` over collected items: chunks of `size` (numbers packed, when `pack`), each submitted
+ * before the next is made, so workers start while the rest are packed; each chunk's results are
+ * copied as they arrive, while the workers run the next ones. A failure withdraws the chunks not
+ * started.
+ */
+export async function mapInChunks(
+  items: unknown[],
+  size: number,
+  pack: boolean,
+  submit: (chunk: unknown[] | Float64Array, offset: number) => Submitted,
+): Promise<unknown[]> {
+  const chunks: Submitted[] = [];
+  for (let offset = 0; offset < items.length; offset += size) {
+    const end = Math.min(items.length, offset + size);
+    chunks.push(
+      submit(
+        (pack ? packNumbers(items, offset, end) : undefined) ?? items.slice(offset, end),
+        offset,
+      ),
+    );
+    // Lets the scheduler send this chunk before the next is packed.
+    if (end < items.length) await undefined;
+  }
+  try {
+    const out = new Array<unknown>(items.length);
+    await Promise.all(
+      chunks.map((chunk, i) =>
+        chunk.promise.then((results) => copyResults(out, i * size, results as ArrayLike<unknown>))
+      ),
+    );
+    return out;
+  } catch (error) {
+    for (const chunk of chunks) chunk.cancel();
+    throw error;
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { automaticChunksize, collect, streamResults } from "./_map.ts";
+import { automaticChunksize, collect, mapInChunks, streamResults } from "./_map.ts";
 import type { CallGroup } from "./_pool_call.ts";
 import type { CallMode } from "../task/_protocol.ts";
 import type { PoolStats } from "./pool_stats.ts";
@@ -12,7 +12,7 @@ import { type PoolScheduler, refusalError } from "./_pool_scheduler.ts";
 import { closeWhenCollected, forgetCollected } from "./_collected_pools.ts";
 import { NatsScheduler } from "../nats/_nats_scheduler.ts";
 import { natsPoolSettings } from "../nats/pool_options.ts";
-import { copyResults, packNumbers } from "../task/_packed.ts";
+import { packNumbers } from "../task/_packed.ts";
 import { definePythonRepr } from "../_repr.ts";
 import { IMapIterator } from "./imap_iterator.ts";
 import { encodeArgs } from "../task/values.ts";
@@ -184,28 +184,12 @@ export class Pool {
     const items = await collect(input);
     const size = chunksize ?? automaticChunksize(items.length, this.processes);
     const group: CallGroup = { failed: false };
-    const chunks: Array<{ promise: Promise<unknown>; cancel(): void }> = [];
-    for (let offset = 0; offset < items.length; offset += size) {
-      const end = Math.min(items.length, offset + size);
-      const chunk = (mode === "map" ? packNumbers(items, offset, end) : undefined) ??
-        items.slice(offset, end);
-      chunks.push(this.#submit(spec, mode, chunk, offset, options, group));
-      // Let the scheduler send this chunk before the next is packed: workers start meanwhile.
-      if (end < items.length) await undefined;
-    }
-    try {
-      // Each chunk's results are copied as they arrive, while the workers run the next chunks.
-      const out = new Array<unknown>(items.length);
-      await Promise.all(
-        chunks.map((chunk, i) =>
-          chunk.promise.then((results) => copyResults(out, i * size, results as ArrayLike<unknown>))
-        ),
-      );
-      return out;
-    } catch (error) {
-      for (const chunk of chunks) chunk.cancel();
-      throw error;
-    }
+    return await mapInChunks(
+      items,
+      size,
+      mode === "map",
+      (chunk, offset) => this.#submit(spec, mode, chunk, offset, options, group),
+    );
   }
 
   /**
