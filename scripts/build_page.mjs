@@ -9,6 +9,8 @@
 //
 // Usage: node scripts/build_page.mjs
 
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -26,9 +28,21 @@ export const pageBuildOptions = {
   logLevel: "warning",
 };
 
-/** Bundles the page script into `outfile` (the JSR package's bundle by default). */
+/**
+ * Bundles the page script into `outfile` (the JSR package's bundle by default), replacing it
+ * whole: a test reading it while another builds it never sees half a file.
+ */
 export async function buildPage(outfile = fileURLToPath(pageBundle)) {
-  await build({ ...pageBuildOptions, entryPoints: [fileURLToPath(pageEntry)], outfile });
+  const result = await build({
+    ...pageBuildOptions,
+    entryPoints: [fileURLToPath(pageEntry)],
+    outfile,
+    write: false,
+  });
+  const partial = `${outfile}.${process.pid}.tmp`;
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(partial, result.outputFiles[0].contents);
+  renameSync(partial, outfile);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
