@@ -61,7 +61,11 @@ function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
 }
 
 function sendable(outcome: Outcome): Outcome {
-  if (!outcome.ok) return outcome;
+  if (!outcome.ok) {
+    // Results before a failing item that cannot be sent are dropped: their chunk fails whole.
+    const { before: _before, ...failure } = outcome;
+    return failure;
+  }
   try {
     structuredClone(outcome);
     return outcome;

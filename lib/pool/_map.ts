@@ -7,6 +7,7 @@
  */
 import { itemsPerMessage } from "./_task_estimates.ts";
 import { copyResults, packNumbers } from "../task/_packed.ts";
+import { chunkProgress } from "./_chunk_progress.ts";
 
 /** Submits one chunk; `cancel` withdraws it if it has not started. */
 export interface ChunkRunner {
@@ -95,8 +96,18 @@ function adaptiveChunksize(runner: ChunkRunner): number {
   return itemsPerMessage(runner.estimateMs());
 }
 
-type Settled = { ok: true; results: ArrayLike<unknown> } | { ok: false; error: unknown };
-type Chunk = { promise: Promise<ArrayLike<unknown>>; cancel(): void };
+/** A submitted chunk: its items and where they start, to run the rest after a failed one. */
+type Chunk = {
+  promise: Promise<ArrayLike<unknown>>;
+  cancel(): void;
+  readonly items: unknown[];
+  readonly offset: number;
+};
+type Settled = { ok: true; results: ArrayLike<unknown> } | {
+  ok: false;
+  error: unknown;
+  chunk: Chunk;
+};
 
 /**
  * Results of `runner` over `source`, consuming it lazily with at most
@@ -135,10 +146,11 @@ export async function* streamResults<T>(
   const changed = () => new Promise<void>((resolve) => wake = resolve);
   const held = () => inFlight.length + finished.length + yielding;
 
-  function submit(items: unknown[]): void {
-    const chunk = runner.submit(items, offset);
-    offset += items.length;
-    inFlight.push(chunk);
+  /** Submits `items`, the input's from `at`; first in line (in order) when `first`. */
+  function submit(items: unknown[], at: number, first = false): void {
+    const chunk: Chunk = { ...runner.submit(items, at), items, offset: at };
+    if (first) inFlight.unshift(chunk);
+    else inFlight.push(chunk);
     if (options.ordered) {
       chunk.promise.catch(() => {}); // reported when its turn comes, or dropped on early exit
     } else {
@@ -149,7 +161,7 @@ export async function* streamResults<T>(
       };
       chunk.promise.then(
         (results) => settle({ ok: true, results }),
-        (error) => settle({ ok: false, error }),
+        (error) => settle({ ok: false, error, chunk }),
       );
     }
     notify();
@@ -174,7 +186,8 @@ export async function* streamResults<T>(
         inputError = { error };
       }
       if (stopped || items.length === 0) return;
-      submit(items);
+      submit(items, offset);
+      offset += items.length;
     }
   }
 
@@ -206,9 +219,10 @@ export async function* streamResults<T>(
       if (options.ordered) {
         if (!await until(() => inFlight.length > 0)) break;
         yielding = 1;
-        settled = await inFlight.shift()!.promise.then(
+        const chunk = inFlight.shift()!;
+        settled = await chunk.promise.then(
           (results): Settled => ({ ok: true, results }),
-          (error): Settled => ({ ok: false, error }),
+          (error): Settled => ({ ok: false, error, chunk }),
         );
       } else {
         if (!await until(() => finished.length > 0)) break;
@@ -216,8 +230,17 @@ export async function* streamResults<T>(
         settled = finished.shift()!;
       }
       if (!settled.ok) {
-        if (!options.continueOnError) throw settled.error;
-        yield new ChunkFailure(settled.error);
+        // Known how far the chunk got: its results before the failing item, that item's error,
+        // then the items after it run anew (first in line), as if chunks were single items.
+        const { error, chunk } = settled;
+        const progress = chunkProgress(error);
+        if (progress) { for (const result of progress.before) yield result; }
+        if (!options.continueOnError) throw error;
+        yield new ChunkFailure(error);
+        const next = progress ? progress.index + 1 : chunk.items.length;
+        if (progress && !progress.restRan && next < chunk.items.length && !stopped) {
+          submit(chunk.items.slice(next), chunk.offset + next, true);
+        }
         yielding = 0;
         pump();
         continue;

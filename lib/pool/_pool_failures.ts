@@ -11,9 +11,10 @@ import type { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "../task/_protocol.ts";
 import { looksOutOfMemory } from "../process/_spawn.ts";
 import { ProcessError, WorkerExitedError } from "../errors.ts";
+import { recordChunkProgress } from "./_chunk_progress.ts";
 
 /** A task's own error, with a RemoteError cause naming the task, item and worker. */
-export function taskError(
+function taskError(
   call: PoolCall,
   worker: PoolWorker,
   outcome: Outcome & { ok: false },
@@ -23,6 +24,20 @@ export function taskError(
     outcome.error,
     `Task '${call.spec.label}' failed${item} in worker '${worker.name}'`,
   );
+}
+
+/** {@linkcode taskError}, with how far a failed map chunk got (see `_chunk_progress.ts`). */
+export function chunkError(
+  call: PoolCall,
+  worker: PoolWorker,
+  outcome: Outcome & { ok: false },
+): unknown {
+  const error = taskError(call, worker, outcome);
+  if (outcome.index !== undefined && outcome.before !== undefined) {
+    const { index, before } = outcome;
+    recordChunkProgress(error, { index, before, restRan: outcome.restRan === true });
+  }
+  return error;
 }
 
 /** What a call held by a worker that stopped is rejected with. */

@@ -9,9 +9,9 @@
  */
 import { decodeThrown, type Thrown } from "../task/error_codec.ts";
 import {
+  chunkError,
   earlyExitError,
   initializerError,
-  taskError,
   workerExitedError,
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
@@ -250,7 +250,7 @@ export class Scheduler {
       specs.add(call.spec);
       this.#accounting.ran(now - call.dispatchedAt);
       if (outcome.ok) this.#settle(call, true, outcome.value);
-      else this.#settle(call, false, taskError(call, worker, outcome));
+      else this.#settle(call, false, chunkError(call, worker, outcome));
     }
     this.#estimates.record(specs, elapsedMs, items);
     const max = this.#options.maxTasksPerChild;

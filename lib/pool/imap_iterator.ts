@@ -1,7 +1,7 @@
 /**
  * The iterator `imap` and `imapUnordered` return (Python: `IMapIterator`): results one at a
- * time, lazily; a failed item (or chunk) rejects its own `next()` and the following calls go on
- * with the next results, and `next(timeoutMs)` gives up waiting without losing its place.
+ * time, lazily; a failed item rejects its own `next()` and the following calls go on with the
+ * next results (the items after it in its chunk run anew), and `next(timeoutMs)` gives up waiting without losing its place.
  *
  * @module
  */
@@ -39,8 +39,8 @@ export class IMapIterator<T> implements AsyncGenerator<T, void, undefined> {
   }
 
   /**
-   * The next result. Rejects with the error of a failed item (or of its chunk, when
-   * `chunksize` > 1) and goes on with the next results on the following call; with
+   * The next result. Rejects with the error of a failed item and goes on with the next
+   * results on the following call (an async task's failed chunk loses its later items); with
    * `timeoutMs`, rejects with `TimeoutError` if none arrives in time, keeping its place.
    */
   async next(timeoutMs?: number): Promise<IteratorResult<T, void>> {

@@ -83,6 +83,13 @@ export class ResultCollector {
     this.#list![i] = value;
   }
 
+  /** The first `count` results, as a plain array. */
+  prefix(count: number): unknown[] {
+    return this.#packed !== undefined
+      ? Array.from(this.#packed.subarray(0, count))
+      : this.#list!.slice(0, count);
+  }
+
   /** The results as a list that may hold promises (to be awaited), or undefined if packed. */
   get list(): unknown[] | undefined {
     return this.#list;

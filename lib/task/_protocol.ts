@@ -88,7 +88,7 @@ export interface Call extends Invocation {
 }
 
 /**
- * How one call ended; `index` is the failing item of a map chunk. A map
+ * How one call ended; a failed map chunk says which item failed. A map
  * chunk's results, when all numbers, arrive packed in a `Float64Array` — on
  * the wire, its buffer alone in `packed` (see {@linkcode Call}).
  */
@@ -99,7 +99,17 @@ export type Outcome =
     readonly value: unknown;
     readonly packed?: ArrayBuffer;
   }
-  | { readonly id: number; readonly ok: false; readonly error: Thrown; readonly index?: number };
+  | {
+    readonly id: number;
+    readonly ok: false;
+    readonly error: Thrown;
+    /** A map chunk's failing item. */
+    readonly index?: number;
+    /** The results of the chunk's items before `index`, when known. */
+    readonly before?: readonly unknown[];
+    /** The items after `index` ran (an async task's): they are not to be run again. */
+    readonly restRan?: boolean;
+  };
 
 /** Parent → worker. */
 export type ToWorker =

@@ -191,15 +191,23 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
+/** Where a chunk failed: the item, the results before it, and whether items after it ran. */
+interface ChunkProgress {
+  index: number;
+  before?: unknown[];
+  restRan?: boolean;
+}
+
 /**
- * Applies `fn` to every item of a chunk; `failedAt` tells which item threw.
+ * Applies `fn` to every item of a chunk; `failedAt` tells which item threw, with the results of
+ * the items before it (so that the caller can yield them, and run the items after it anew).
  * Results that are all numbers come back packed (see `_packed.ts`).
  */
 async function runChunk(
   fn: AnyFunction,
   items: ArrayLike<unknown>,
   spread: boolean,
-  failedAt: { index: number },
+  failedAt: ChunkProgress,
 ): Promise<unknown[] | Float64Array> {
   let results: ResultCollector;
   let pending = false;
@@ -212,6 +220,7 @@ async function runChunk(
       start = applyPacked(fn, items, packed, at);
     } catch (error) {
       failedAt.index = at.index;
+      failedAt.before = Array.from(packed.subarray(0, at.index));
       throw error;
     }
     if (start < 0) return markPacked(packed);
@@ -222,17 +231,38 @@ async function runChunk(
   } else {
     results = new ResultCollector(items.length);
   }
-  for (let i = start; i < items.length; i++) {
-    failedAt.index = i;
-    const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
-    if (typeof value === "object" && value !== null && isThenable(value)) pending = true;
-    results.set(i, value);
+  try {
+    for (let i = start; i < items.length; i++) {
+      failedAt.index = i;
+      const value = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
+      if (typeof value === "object" && value !== null && isThenable(value)) pending = true;
+      results.set(i, value);
+    }
+  } catch (error) {
+    if (pending) {
+      // Earlier items of an async task are still running: they finish unobserved, and the
+      // chunk fails whole.
+      for (const value of results.list ?? []) {
+        if (isThenable(value)) Promise.resolve(value).catch(() => {});
+      }
+    } else {
+      failedAt.before = results.prefix(failedAt.index);
+    }
+    throw error;
   }
   const list = results.list;
   if (!pending || list === undefined) return results.result();
   for (let i = 0; i < list.length; i++) {
     failedAt.index = i;
-    list[i] = await list[i];
+    try {
+      list[i] = await list[i];
+    } catch (error) {
+      // The items after it have started: they finish unobserved, and are not run again.
+      for (let j = i + 1; j < list.length; j++) Promise.resolve(list[j]).catch(() => {});
+      failedAt.before = list.slice(0, i);
+      failedAt.restRan = i + 1 < list.length;
+      throw error;
+    }
   }
   return list;
 }
@@ -254,7 +284,7 @@ export async function syncManagerWrites(unanswered = false): Promise<void> {
 
 /** Runs one call and settles it; its manager writes are served before it settles. */
 export async function runCall(call: Call): Promise<Outcome> {
-  const failedAt = { index: -1 };
+  const failedAt: ChunkProgress = { index: -1 };
   try {
     if (call.mode === "map" || call.mode === "starmap") {
       const fn = await resolveTask(call.task);
@@ -271,8 +301,15 @@ export async function runCall(call: Call): Promise<Outcome> {
     return { id: call.id, ok: true, value };
   } catch (error) {
     const encoded = encodeThrown(explainFreeVariable(error, call.task));
-    return failedAt.index >= 0
-      ? { id: call.id, ok: false, error: encoded, index: failedAt.index }
-      : { id: call.id, ok: false, error: encoded };
+    if (failedAt.index < 0) return { id: call.id, ok: false, error: encoded };
+    const { index, before, restRan } = failedAt;
+    return {
+      id: call.id,
+      ok: false,
+      error: encoded,
+      index,
+      ...(before ? { before } : {}),
+      ...(restRan ? { restRan } : {}),
+    };
   }
 }
