@@ -130,7 +130,7 @@ export function createApp(options: AppOptions = {}): PlaygroundApp {
 
   registerInfo(app, context);
   registerJobs(app, context);
-  registerPages(app);
+  registerPages(app, context);
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

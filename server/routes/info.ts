@@ -5,13 +5,10 @@
  * @module
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { cpuCount, runtime } from "../../mod.ts";
-import { codeParams, codeWorkload } from "../code.ts";
-import { confinement } from "../confinement.ts";
-import { modes, processBackendAvailability } from "../execute.ts";
+import { workloadCatalogue } from "../catalogue.ts";
 import { toPrometheus } from "../metrics.ts";
 import type { AppEnv, ServerContext } from "../options.ts";
-import { workloads } from "../workloads.ts";
+import { runtimeInfo } from "../runtime_info.ts";
 
 const healthSchema = z.object({
   status: z.literal("ok"),
@@ -65,26 +62,6 @@ const workloadInfoSchema = z.object({
   paramsSchema: z.record(z.string(), z.unknown()),
 }).openapi("Workload");
 
-type JsonSchema = { properties?: Record<string, { minimum?: number; maximum?: number }> };
-
-function describeParams(schema: z.ZodType): {
-  paramsSchema: Record<string, unknown>;
-  limits: Record<string, { min?: number; max?: number }>;
-} {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as
-    & JsonSchema
-    & Record<string, unknown>;
-  const limits = Object.fromEntries(
-    Object.entries(json.properties ?? {}).filter(([, p]) =>
-      p.minimum !== undefined || p.maximum !== undefined
-    ).map(([name, p]) => [name, {
-      ...(p.minimum !== undefined ? { min: p.minimum } : {}),
-      ...(p.maximum !== undefined ? { max: p.maximum } : {}),
-    }]),
-  );
-  return { paramsSchema: json, limits };
-}
-
 /** Registers the informational endpoints. */
 export function registerInfo(app: OpenAPIHono<AppEnv>, ctx: ServerContext): void {
   app.openapi(
@@ -118,52 +95,8 @@ export function registerInfo(app: OpenAPIHono<AppEnv>, ctx: ServerContext): void
         },
       },
     }),
-    async (c) => {
-      const process = await processBackendAvailability();
-      const thread = { available: true };
-      return c.json({
-        runtime: { name: runtime.name, version: runtime.version },
-        cpus: cpuCount(),
-        backends: { thread, process },
-        modes: { sequential: thread, thread, process },
-        runtimes: await ctx.runtimes.statuses(),
-        allowCode: ctx.options.allowCode,
-        codeConfinement: ctx.options.allowCode ? [...confinement().layers] : null,
-        limits: {
-          maxInFlight: ctx.options.maxInFlight,
-          maxWorkers: ctx.limits.maxWorkers,
-          defaultWorkers: ctx.limits.defaultWorkers,
-          jobTimeoutMs: ctx.options.jobTimeoutMs,
-          maxJobTimeoutMs: ctx.options.maxJobTimeoutMs,
-          bodyLimitBytes: ctx.options.bodyLimitBytes,
-          maxRunsPerCompare: ctx.options.maxRunsPerCompare,
-          maxHeapMb: ctx.options.maxHeapMb,
-        },
-      }, 200);
-    },
+    async (c) => c.json(await runtimeInfo(ctx), 200),
   );
-
-  const catalogue = [
-    ...[...workloads.values()].map((w) => ({
-      name: w.name,
-      title: w.title,
-      description: w.description,
-      parallel: w.parallel,
-      enabled: true,
-      defaults: w.params.parse({}),
-      ...describeParams(w.params),
-    })),
-    {
-      name: codeWorkload,
-      title: "Your code",
-      description: "The body of async function (input) { … }, run once per input " +
-        "(only with --allow-code).",
-      parallel: "Inputs mapped over the pool (pool.map of a function task).",
-      enabled: ctx.options.allowCode,
-      defaults: {},
-      ...describeParams(codeParams),
-    },
-  ];
 
   app.openapi(
     createRoute({
@@ -185,7 +118,7 @@ export function registerInfo(app: OpenAPIHono<AppEnv>, ctx: ServerContext): void
         },
       },
     }),
-    (c) => c.json({ workloads: catalogue, modes: [...modes] }, 200),
+    (c) => c.json(workloadCatalogue(ctx.options), 200),
   );
 
   app.openapi(

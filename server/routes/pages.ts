@@ -1,7 +1,7 @@
 /**
- * The pages: `GET /` (the playground, its form rendered on the server from the answers of
- * `GET /api/runtime` and `GET /api/workloads`), its assets, `GET /docs` (Scalar's API reference,
- * its bundle served locally) and `GET /openapi.json`.
+ * The pages: `GET /` (the playground, its form rendered on the server from the data
+ * `GET /api/runtime` and `GET /api/workloads` answer, built by the same functions), its assets,
+ * `GET /docs` (Scalar's API reference, its bundle served locally) and `GET /openapi.json`.
  *
  * @module
  */
@@ -10,10 +10,12 @@ import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { runtime } from "../../mod.ts";
 import { appJs, type Asset, docsJs, indexHtml, styleCss } from "../assets.ts";
+import { workloadCatalogue } from "../catalogue.ts";
 import { ApiError } from "../errors.ts";
-import type { AppEnv } from "../options.ts";
-import type { PageData, RuntimeInfo, WorkloadInfo } from "../page/page_data.ts";
+import type { AppEnv, ServerContext } from "../options.ts";
+import type { PageData } from "../page/page_data.ts";
 import { renderPage } from "../page/render_page.ts";
+import { runtimeInfo } from "../runtime_info.ts";
 
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">` +
   `<rect width="16" height="16" rx="3" fill="#1d232a"/>` +
@@ -35,27 +37,20 @@ async function serve(c: Context, load: () => Promise<Asset>, cache: string): Pro
 }
 
 /**
- * What the page is built from, asked of the app itself (in-process, with the page request's
- * `Host`, which the app checks with `--allow-code`): the same answers the API gives.
+ * What the page is built from: the data the API answers, built by the same functions (called
+ * directly, so that a page view is the one request in the log and the metrics).
  */
-async function pageData(app: OpenAPIHono<AppEnv>, host: string | undefined): Promise<PageData> {
-  const get = async <T>(path: string): Promise<T> => {
-    const response = await app.request(path, host ? { headers: { host } } : {});
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
-    return await response.json() as T;
-  };
-  const [info, catalogue] = await Promise.all([
-    get<RuntimeInfo>("/api/runtime"),
-    get<{ workloads: WorkloadInfo[] }>("/api/workloads"),
-  ]);
-  return { info, workloads: catalogue.workloads.filter((w) => w.enabled) };
+async function pageData(ctx: ServerContext): Promise<PageData> {
+  const info = await runtimeInfo(ctx);
+  const { workloads } = workloadCatalogue(ctx.options);
+  return { info, workloads: workloads.filter((w) => w.enabled) };
 }
 
 /** `GET /`: the page, its form reflecting the query (a permalink's). */
-async function playground(c: Context<AppEnv>, app: OpenAPIHono<AppEnv>): Promise<Response> {
+async function playground(c: Context<AppEnv>, ctx: ServerContext): Promise<Response> {
   let html: string;
   try {
-    const [template, data] = await Promise.all([indexHtml(), pageData(app, c.req.header("host"))]);
+    const [template, data] = await Promise.all([indexHtml(), pageData(ctx)]);
     const text = typeof template.body === "string"
       ? template.body
       : new TextDecoder().decode(template.body);
@@ -71,8 +66,8 @@ async function playground(c: Context<AppEnv>, app: OpenAPIHono<AppEnv>): Promise
 }
 
 /** Registers the pages and the OpenAPI document. */
-export function registerPages(app: OpenAPIHono<AppEnv>): void {
-  app.get("/", (c) => playground(c, app));
+export function registerPages(app: OpenAPIHono<AppEnv>, ctx: ServerContext): void {
+  app.get("/", (c) => playground(c, ctx));
   app.get("/assets/app.js", (c) => serve(c, appJs, "no-cache"));
   app.get("/assets/style.css", (c) => serve(c, styleCss, "no-cache"));
   app.get("/favicon.ico", (c) =>

@@ -2,7 +2,7 @@
 // the form is in the HTML — the workloads, modes, worker counts and runtimes of /api/workloads and
 // /api/runtime as real controls, the installed runtimes checked — a query (a permalink's) is
 // reflected in it, what the query carries is escaped, and the page embeds the data it was built
-// from for its script.
+// from for its script; building it sends no request to the app (none counted, none logged).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runtime } from "../../mod.ts";
@@ -126,6 +126,18 @@ describe("GET / renders the form on the server", () => {
     const html = await page(`?workload=primes&p.n=${encodeURIComponent(attack)}`);
     assert.ok(!html.includes(attack), "the query is not in the page as is");
     assert.equal(inputValue(html, "param-n"), "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  it("counts and logs only the request made: the page asks nothing of the API", async () => {
+    const lines: string[] = [];
+    const logged = app({ log: (line) => lines.push(line) });
+    await page("", logged);
+    const requests = lines.map((line) => line.split(" ").slice(0, 3).join(" "));
+    assert.deepEqual(requests, ["<-- GET /", "--> GET /"], "only GET / is logged");
+    const { body } = await call(logged, "/api/metrics");
+    assert.deepEqual(body.http, { requests: 1, byStatus: { "200": 1 } });
+    const prometheus = await call(logged, "/metrics");
+    assert.match(prometheus.text, /^polycore_http_responses_total\{status="200"\} 2$/m);
   });
 
   it("embeds the data it was built from for the page's script", async () => {
