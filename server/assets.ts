@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { isMissingPackage } from "./_peers.ts";
 import { existsLocally, isLocal, readModuleBytes, readModuleText } from "./_module_file.ts";
 
@@ -64,7 +65,7 @@ async function bundleWithEsbuild(): Promise<string | undefined> {
   }
   try {
     const result = await esbuild.build({
-      entryPoints: [new URL("app.ts", publicUrl).pathname],
+      entryPoints: [fileURLToPath(new URL("app.ts", publicUrl))],
       bundle: true,
       write: false,
       format: "esm",
@@ -98,7 +99,15 @@ export function appJs(): Promise<Asset> {
         );
       }
     }
-    return { body: await readModuleText(prebuiltBundle), type: javascript };
+    try {
+      return { body: await readModuleText(prebuiltBundle), type: javascript };
+    } catch (error) {
+      throw new Error(
+        `Cannot load the page's prebuilt script (${(error as Error).message}): the JSR package ` +
+          "ships it when published with deno task publish, which runs scripts/build_page.mjs",
+        { cause: error },
+      );
+    }
   });
 }
 
@@ -116,17 +125,19 @@ function scalarInModuleGraph(): Promise<unknown> {
 /** The URL of Scalar's standalone bundle, resolved as a module is, or a clear error. */
 function scalarStandalone(): URL {
   let main: string | undefined;
+  let cause: unknown;
   try {
     // A literal, so that `deno publish` rewrites it to the `npm:` specifier deno.json maps it to.
     main = import.meta.resolve("@scalar/api-reference");
-  } catch {
-    // Not installed: reported below.
+  } catch (error) {
+    cause = error; // not installed
   }
   // Deno answers with the `npm:` specifier itself for a package it has not installed.
   if (!main?.startsWith("file:")) {
     throw new Error(
       "@scalar/api-reference is not installed (the API docs page's bundle comes from it). " +
         "Install it with: npm install @scalar/api-reference@1",
+      { cause: cause ?? main },
     );
   }
   return new URL("./browser/standalone.js", main); // `main` is the package's dist/index.js

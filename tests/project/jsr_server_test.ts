@@ -54,7 +54,7 @@ describe("the playground server from the JSR package's files, on deno", slow, ()
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "polycore-jsr-server-"));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "junction");
   });
 
   after(async () => {
