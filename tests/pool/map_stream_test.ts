@@ -1,0 +1,183 @@
+// The streams behind map, imap and imapUnordered (lib/pool/_map.ts streamResults), with a fake
+// chunk runner whose chunks settle in an order fast-check picks (fc.scheduler): an ordered
+// stream yields every result once, in input order; an unordered one yields each once; at most
+// `buffersize` chunks are held; a failed chunk throws after the results before it, or stands
+// as a ChunkFailure; leaving early withdraws the chunks still pending.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { ChunkFailure, type ChunkRunner, streamResults } from "../../lib/pool/_map.ts";
+
+const result = (x: number) => x * 10;
+
+/** A chunk runner over `s`: each chunk's results arrive when the scheduler says. */
+function fakeRunner(s: fc.Scheduler, failing: ReadonlySet<number> = new Set()) {
+  const chunks: { offset: number; length: number; cancelled: boolean }[] = [];
+  let yielded = 0;
+  let mostHeld = 0;
+  const runner: ChunkRunner = {
+    submit(items, offset) {
+      const chunk = { offset, length: items.length, cancelled: false };
+      chunks.push(chunk);
+      const held = chunks.filter((c) => c.offset + c.length > yielded && !c.cancelled).length;
+      mostHeld = Math.max(mostHeld, held);
+      const fails = items.some((x) => failing.has(x as number));
+      const outcome = fails
+        ? Promise.reject(new Error(`chunk at ${offset} failed`))
+        : Promise.resolve((items as number[]).map(result));
+      return {
+        promise: s.schedule(outcome, `chunk at ${offset}`),
+        cancel: () => chunk.cancelled = true,
+      };
+    },
+    estimateMs: () => undefined,
+  };
+  return {
+    runner,
+    chunks,
+    /** Tells the runner how many results the consumer has taken. */
+    took: (n: number) => yielded = n,
+    mostHeld: () => mostHeld,
+  };
+}
+
+const plan = fc.record({
+  input: fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 60 }),
+  chunksize: fc.integer({ min: 1, max: 7 }),
+  buffersize: fc.integer({ min: 1, max: 5 }),
+});
+
+describe("map streams (streamResults)", () => {
+  it("an ordered stream yields each result once, in input order, holding at most buffersize chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), plan, async (s, { input, chunksize, buffersize }) => {
+        const fake = fakeRunner(s);
+        const out: unknown[] = [];
+        const options = { chunksize, buffersize, ordered: true };
+        await s.waitFor((async () => {
+          for await (const value of streamResults(fake.runner, input, options)) {
+            fake.took(out.push(value));
+          }
+        })());
+        assert.deepEqual(out, input.map(result));
+        assert.ok(fake.mostHeld() <= buffersize, `held ${fake.mostHeld()} chunks`);
+        fake.chunks.forEach((c, i) => {
+          assert.equal(c.offset, i * chunksize, "chunks cover the input in order");
+          assert.equal(c.length, Math.min(chunksize, input.length - c.offset));
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("an unordered stream yields each result once, in any order", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), plan, async (s, { input, chunksize, buffersize }) => {
+        const fake = fakeRunner(s);
+        const out: number[] = [];
+        const options = { chunksize, buffersize, ordered: false };
+        await s.waitFor((async () => {
+          for await (const value of streamResults(fake.runner, input, options)) {
+            out.push(value as number);
+          }
+        })());
+        const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+        assert.deepEqual(sorted(out), sorted(input.map(result)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a failed chunk throws after the results before it, or stands as a ChunkFailure", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        plan,
+        fc.nat(),
+        async (s, { input, chunksize, buffersize }, pick) => {
+          fc.pre(input.length > 0);
+          const at = pick % input.length;
+          const failing = new Set([input[at]]);
+          const first = input.findIndex((x) => failing.has(x));
+          const failedChunk = Math.floor(first / chunksize) * chunksize;
+          const fake = fakeRunner(s, failing);
+          const out: unknown[] = [];
+          const options = { chunksize, buffersize, ordered: true };
+          const run = streamResults(fake.runner, input, options);
+          const error = await s.waitFor((async () => {
+            try {
+              for await (const value of run) out.push(value);
+            } catch (error) {
+              return error;
+            }
+          })());
+          assert.match(
+            String((error as Error).message),
+            new RegExp(`chunk at ${failedChunk} failed`),
+          );
+          assert.deepEqual(out, input.slice(0, failedChunk).map(result));
+
+          const fake2 = fakeRunner(s, failing);
+          const all: unknown[] = [];
+          const going = streamResults(fake2.runner, input, { ...options, continueOnError: true });
+          await s.waitFor((async () => {
+            for await (const value of going) all.push(value);
+          })());
+          const expected: unknown[] = [];
+          for (let offset = 0; offset < input.length; offset += chunksize) {
+            const items = input.slice(offset, offset + chunksize);
+            if (items.some((x) => failing.has(x))) expected.push("failed");
+            else expected.push(...items.map(result));
+          }
+          assert.deepEqual(all.map((v) => v instanceof ChunkFailure ? "failed" : v), expected);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("leaving early withdraws every chunk it did not finish and closes the source", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        plan,
+        fc.nat(),
+        fc.boolean(),
+        async (s, { input, chunksize, buffersize }, pick, ordered) => {
+          fc.pre(input.length > 0);
+          const stopAfter = pick % input.length;
+          const fake = fakeRunner(s);
+          let closed = false;
+          const source = {
+            [Symbol.iterator]: () => {
+              const inner = input[Symbol.iterator]();
+              return {
+                next: () => inner.next(),
+                return: () => {
+                  closed = true;
+                  return { done: true as const, value: undefined };
+                },
+              };
+            },
+          };
+          let taken = 0;
+          await s.waitFor((async () => {
+            for await (
+              const _ of streamResults(fake.runner, source, { chunksize, buffersize, ordered })
+            ) {
+              if (++taken > stopAfter) break;
+            }
+          })());
+          const unfinished = fake.chunks.filter((c) => !c.cancelled);
+          // Ordered: only chunks whose results were all taken, and the one being yielded, stay.
+          if (ordered) {
+            assert.ok(unfinished.every((c) => c.offset < taken), "a pending chunk left running");
+          }
+          const submitted = fake.chunks.reduce((n, c) => n + c.length, 0);
+          if (submitted < input.length) assert.ok(closed, "the source is closed");
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
