@@ -6,15 +6,8 @@
  */
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { Adoption } from "../_adoption.ts";
-import {
-  checkElement,
-  checkTypecode,
-  isAtomicTypecode,
-  sharedView,
-  type Typecode,
-  type ValueOf,
-  type ViewOf,
-} from "./_typecodes.ts";
+import type { Typecode, ValueOf, ViewOf } from "./_typecodes.ts";
+import { type CellsState, SharedCells } from "./_shared_cells.ts";
 import { invalid, outOfRange } from "../_validate.ts";
 import type { Lock, RLock } from "../sync/lock.ts";
 import {
@@ -29,36 +22,26 @@ const rawArrayType = "polycore.RawArray";
 const sharedArrayType = "polycore.SharedArray";
 const maxLength = 2 ** 31 - 1;
 
-interface ArrayState {
-  readonly typecode: Typecode;
-  readonly buffer: SharedArrayBuffer;
-  readonly length: number;
+interface ArrayState extends CellsState {
   readonly lock?: LockState;
 }
 
 const adoption = new Adoption<ArrayState>(import.meta.url);
 
-function initialItems<T extends Typecode>(
-  action: string,
-  typecode: T,
-  sizeOrItems: unknown,
-): { length: number; items?: ValueOf<T>[] } {
+/** A length, or the iterable of initial values (checked by the cells). */
+function initialItems(action: string, sizeOrItems: unknown): number | Iterable<unknown> {
   if (typeof sizeOrItems === "number") {
     if (!Number.isInteger(sizeOrItems) || sizeOrItems < 0 || sizeOrItems > maxLength) {
       outOfRange(action, "sizeOrInitializer", "must be an integer length >= 0", sizeOrItems);
     }
-    return { length: sizeOrItems };
+    return sizeOrItems;
   }
   if (
     typeof sizeOrItems !== "object" || sizeOrItems === null || !(Symbol.iterator in sizeOrItems)
   ) {
     invalid(action, "sizeOrInitializer", "must be a length or an iterable of values", sizeOrItems);
   }
-  const items = Array.from(
-    sizeOrItems as Iterable<unknown>,
-    (item) => checkElement(action, typecode, item),
-  );
-  return { length: items.length, items };
+  return sizeOrItems as Iterable<unknown>;
 }
 
 /**
@@ -77,9 +60,7 @@ function initialItems<T extends Typecode>(
  * ```
  */
 export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf<T>> {
-  readonly #typecode: T;
-  readonly #view: ViewOf<T>;
-  readonly #atomic: boolean;
+  readonly #cells: SharedCells<T>;
 
   /**
    * Creates it (see the class description).
@@ -87,37 +68,29 @@ export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf
    * @param sizeOrInitializer A length (zero-filled), or the initial values.
    */
   constructor(typecode: T, sizeOrInitializer: number | Iterable<ValueOf<T>>) {
-    const state = adoption.state;
-    if (state) {
-      this.#typecode = state.typecode as T;
-      this.#view = sharedView(this.#typecode, state.length, state.buffer);
-    } else {
-      const action = `create ${new.target.name}`;
-      this.#typecode = checkTypecode(action, typecode) as T;
-      const { length, items } = initialItems(action, this.#typecode, sizeOrInitializer);
-      this.#view = sharedView(this.#typecode, length);
-      if (items) (this.#view as unknown as { set(values: ArrayLike<unknown>): void }).set(items);
-    }
-    this.#atomic = isAtomicTypecode(this.#typecode);
+    const action = `create ${new.target.name}`;
+    this.#cells = new SharedCells(adoption.state, action, typecode, () => {
+      return initialItems(action, sizeOrInitializer);
+    });
   }
 
   /** The typecode (Python: `arr._type_`). */
   get typecode(): T {
-    return this.#typecode;
+    return this.#cells.typecode;
   }
 
   /** The number of elements (Python: `len(arr)`). */
   get length(): number {
-    return this.#view.length;
+    return this.#cells.view.length;
   }
 
   /** The typed array over the shared memory: changes are seen by every thread. */
   get view(): ViewOf<T> {
-    return this.#view;
+    return this.#cells.view;
   }
 
   #index(action: string, index: unknown): number {
-    const length = this.#view.length;
+    const length = this.#cells.view.length;
     if (typeof index !== "number") invalid(action, "index", "must be an integer", index);
     if (!Number.isInteger(index) || index < -length || index >= length) {
       outOfRange(
@@ -134,37 +107,28 @@ export class RawArray<T extends Typecode = Typecode> implements Iterable<ValueOf
 
   /** The element at `index` (Python: `arr[i]`). */
   get(index: number): ValueOf<T> {
-    const i = this.#index("get array element", index);
-    return (this.#atomic ? Atomics.load(this.#view as Int32Array, i) : this.#view[i]) as ValueOf<T>;
+    return this.#cells.load(this.#index("get array element", index));
   }
 
   /** Sets the element at `index` (Python: `arr[i] = v`). */
   set(index: number, value: ValueOf<T>): void {
-    const i = this.#index("set array element", index);
-    const checked = checkElement("set array element", this.#typecode, value);
-    if (this.#atomic) Atomics.store(this.#view as Int32Array, i, checked as number);
-    else this.#view[i] = checked;
+    this.#cells.store("set array element", this.#index("set array element", index), value);
   }
 
   /** A copy of the elements as a plain array (Python: `arr[:]` / `list(arr)`). */
   toArray(): ValueOf<T>[] {
-    return Array.from(this.#view as unknown as ArrayLike<ValueOf<T>>);
+    return Array.from(this.#cells.view as unknown as ArrayLike<ValueOf<T>>);
   }
 
   /** Iterates over the elements (Python: `for x in arr`). */
   [Symbol.iterator](): IterableIterator<ValueOf<T>> {
-    return (this.#view as unknown as Iterable<ValueOf<T>>)[Symbol.iterator]() as IterableIterator<
-      ValueOf<T>
-    >;
+    const view = this.#cells.view as unknown as Iterable<ValueOf<T>>;
+    return view[Symbol.iterator]() as IterableIterator<ValueOf<T>>;
   }
 
   /** @internal What crosses to a worker. */
   protected stateForWorker(): ArrayState {
-    return {
-      typecode: this.#typecode,
-      buffer: this.#view.buffer as SharedArrayBuffer,
-      length: this.#view.length,
-    };
+    return this.#cells.state();
   }
 
   /** Sent to workers as the same memory. */

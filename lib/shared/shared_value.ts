@@ -6,15 +6,8 @@
  */
 import { type HandleDescriptor, toDescriptor } from "../task/values.ts";
 import { Adoption } from "../_adoption.ts";
-import {
-  checkElement,
-  checkTypecode,
-  isAtomicTypecode,
-  sharedView,
-  type Typecode,
-  type ValueOf,
-  type ViewOf,
-} from "./_typecodes.ts";
+import type { Typecode, ValueOf } from "./_typecodes.ts";
+import { type CellsState, SharedCells } from "./_shared_cells.ts";
 import {
   type LockState,
   lockState,
@@ -30,9 +23,7 @@ export type { SynchronizedOptions } from "../sync/_synchronized.ts";
 const rawValueType = "polycore.RawValue";
 const valueType = "polycore.Value";
 
-interface ValueState {
-  readonly typecode: Typecode;
-  readonly buffer: SharedArrayBuffer;
+interface ValueState extends CellsState {
   readonly lock?: LockState;
 }
 
@@ -51,9 +42,7 @@ const adoption = new Adoption<ValueState>(import.meta.url);
  * ```
  */
 export class RawValue<T extends Typecode = Typecode> {
-  readonly #typecode: T;
-  readonly #view: ViewOf<T>;
-  readonly #atomic: boolean;
+  readonly #cells: SharedCells<T>;
 
   /**
    * Creates it (see the class description).
@@ -61,38 +50,28 @@ export class RawValue<T extends Typecode = Typecode> {
    * @param value The initial value (0).
    */
   constructor(typecode: T, value?: ValueOf<T>) {
-    const state = adoption.state;
-    if (state) {
-      this.#typecode = state.typecode as T;
-      this.#view = sharedView(this.#typecode, 1, state.buffer);
-    } else {
-      const action = `create ${new.target.name}`;
-      this.#typecode = checkTypecode(action, typecode) as T;
-      this.#view = sharedView(this.#typecode, 1);
-      if (value !== undefined) this.#view[0] = checkElement(action, this.#typecode, value);
-    }
-    this.#atomic = isAtomicTypecode(this.#typecode);
+    this.#cells = new SharedCells(adoption.state, `create ${new.target.name}`, typecode, () => {
+      return value === undefined ? 1 : [value];
+    });
   }
 
   /** The typecode (Python: the ctypes type). */
   get typecode(): T {
-    return this.#typecode;
+    return this.#cells.typecode;
   }
 
   /** The number (Python: `.value`); a `bigint` for `q`/`Q`. */
   get value(): ValueOf<T> {
-    return (this.#atomic ? Atomics.load(this.#view as Int32Array, 0) : this.#view[0]) as ValueOf<T>;
+    return this.#cells.load(0);
   }
 
   set value(value: ValueOf<T>) {
-    const checked = checkElement("set value", this.#typecode, value);
-    if (this.#atomic) Atomics.store(this.#view as Int32Array, 0, checked as number);
-    else this.#view[0] = checked;
+    this.#cells.store("set value", 0, value);
   }
 
   /** @internal What crosses to a worker. */
   protected stateForWorker(): ValueState {
-    return { typecode: this.#typecode, buffer: this.#view.buffer as SharedArrayBuffer };
+    return this.#cells.state();
   }
 
   /** Sent to workers as the same memory. */
