@@ -16,7 +16,7 @@
  *   (`--permission`, reading the project only, threads allowed, child processes only for the
  *   process backend). Bun has no permission model.
  *
- * What a job can still do is in the README (Playground server → Safety).
+ * What a job can still do is in docs/guide/server.md (Safety).
  *
  * @module
  */

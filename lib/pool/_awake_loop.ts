@@ -44,9 +44,18 @@ export class AwakeLoop {
   /** Whether a result came in the current spell. */
   #caught = false;
   readonly #backoff = new SpinBackoff(awakePatience, maxSkippedWaits);
+  readonly #now: () => number;
 
-  constructor(nextTurn: ((turn: () => void) => void) | undefined) {
+  /**
+   * @param nextTurn Runs a function on the loop's next turn, without sleeping (none: never awake).
+   * @param now The clock, in ms (tests pass their own).
+   */
+  constructor(
+    nextTurn: ((turn: () => void) => void) | undefined,
+    now: () => number = () => performance.now(),
+  ) {
     this.#nextTurn = nextTurn;
+    this.#now = now;
   }
 
   /** Work went out whose result will be posted back: stay awake for it, unless skipping. */
@@ -54,13 +63,13 @@ export class AwakeLoop {
     if (this.#nextTurn === undefined) return;
     this.#pending++;
     if (this.#awake) {
-      this.#until = performance.now() + awakeMs;
+      this.#until = this.#now() + awakeMs;
       return;
     }
     if (!this.#backoff.shouldSpin()) return;
     this.#awake = true;
     this.#caught = false;
-    this.#until = performance.now() + awakeMs;
+    this.#until = this.#now() + awakeMs;
     this.#nextTurn(this.#turn);
   }
 
@@ -70,11 +79,11 @@ export class AwakeLoop {
     this.#pending--;
     if (!this.#awake) return;
     this.#caught = true;
-    this.#until = performance.now() + awakeMs;
+    this.#until = this.#now() + awakeMs;
   }
 
   readonly #turn = (): void => {
-    if (this.#pending > 0 && performance.now() < this.#until) {
+    if (this.#pending > 0 && this.#now() < this.#until) {
       this.#nextTurn!(this.#turn);
       return;
     }

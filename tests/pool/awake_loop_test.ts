@@ -25,16 +25,19 @@ function manualTurns() {
   };
 }
 
-/** Spins past the awake spell, so the next turn finds it over. */
+/** A clock the test moves: turns take no time unless it says so. */
+let clock = 0;
+const now = () => clock;
+
+/** Moves the clock past the awake spell, so the next turn finds it over. */
 function outlastSpell(): void {
-  const until = performance.now() + awakeMs * 2;
-  while (performance.now() < until) { /* spin */ }
+  clock += awakeMs * 2;
 }
 
 describe("keeping the event loop awake for a result", () => {
   it("takes turns while a result is awaited, and stops once it came", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn);
+    const awake = new AwakeLoop(loop.nextTurn, now);
     awake.expect();
     assert.equal(loop.waiting, 1);
     let turns = 0;
@@ -48,7 +51,7 @@ describe("keeping the event loop awake for a result", () => {
 
   it("one chain of turns serves every result awaited at once", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn);
+    const awake = new AwakeLoop(loop.nextTurn, now);
     awake.expect();
     awake.expect();
     assert.equal(loop.waiting, 1);
@@ -62,7 +65,7 @@ describe("keeping the event loop awake for a result", () => {
 
   it("spells that catch nothing, 4 in a row, make the next waits skip them: 1, 2, 4, … 64", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn);
+    const awake = new AwakeLoop(loop.nextTurn, now);
     /** Waits that skip the spell until one keeps the loop awake; whether that one catches it. */
     const skipsThen = (catches: boolean): number => {
       let skipped = 0;

@@ -79,7 +79,7 @@ onEachBackend((backend) => {
         return await Promise.resolve(n * 10);
       };
       const it = pool.imap(asyncFailOnEven, [1, 3, 4, 5, 7, 9], { chunksize: 4 });
-      // 5 shared the failed chunk and had started: its result is not reported (see the README).
+      // 5 shared the failed chunk and had started: its result is not reported (docs/guide/pool.md).
       assert.deepEqual(await drain(it), [10, 30, "even: 4", 70, 90]);
     });
 
