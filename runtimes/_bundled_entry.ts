@@ -9,8 +9,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { fsModule } from "./_builtins.ts";
+import { fileURLToPath, fsModule } from "./_builtins.ts";
 
 const chosen = new Map<string, URL>();
 

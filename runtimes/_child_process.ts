@@ -7,11 +7,8 @@
  * @module
  */
 import type { ChildProcess, Serializable } from "node:child_process";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
-import { serialize } from "node:v8";
 import { Worker } from "node:worker_threads";
-import { childProcessModule } from "./_builtins.ts";
+import { childProcessModule, fileURLToPath, v8Module } from "./_builtins.ts";
 import type { MessageEndpoint, SpawnOptions, WorkerChannel } from "./types.ts";
 
 /** Tells a child its parent's pid, for the orphan watchdog. */
@@ -104,7 +101,7 @@ export function spawnChildProcess(
     threadId: 0,
     pid: child.pid ?? -1,
     post(message: unknown) {
-      if (tweaks.checkSerializable) serialize(message);
+      if (tweaks.checkSerializable) v8Module().serialize(message);
       if (child.connected) child.send(message as Serializable);
     },
     onMessage(handler) {
@@ -184,7 +181,7 @@ export function currentChildContext(
   startOrphanWatchdog();
   return {
     post(message: unknown) {
-      if (tweaks.checkSerializable) serialize(message);
+      if (tweaks.checkSerializable) v8Module().serialize(message);
       process.send!(message as Serializable);
     },
     onMessage(handler) {

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { fsModule } from "./_builtins.ts";
 import type { Runtime } from "./types.ts";
 

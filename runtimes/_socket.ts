@@ -6,12 +6,8 @@
  *
  * @module
  */
-import os from "node:os";
-import path from "node:path";
-import process from "node:process";
-import v8 from "node:v8";
 import type { Socket } from "node:net";
-import { cryptoModule, fsModule, netModule } from "./_builtins.ts";
+import { cryptoModule, fsModule, netModule, osModule, pathModule, v8Module } from "./_builtins.ts";
 import type { SocketConnection, SocketServer } from "./types.ts";
 
 const headerBytes = 4;
@@ -31,7 +27,7 @@ function wrap(socket: Socket): SocketConnection {
       pending = pending.subarray(headerBytes + size);
       let message: unknown;
       try {
-        message = v8.deserialize(body);
+        message = v8Module().deserialize(body);
       } catch {
         socket.destroy();
         return;
@@ -49,7 +45,7 @@ function wrap(socket: Socket): SocketConnection {
   return {
     post(message: unknown) {
       if (closed) throw new Error("The connection is closed");
-      const body = v8.serialize(message);
+      const body = v8Module().serialize(message);
       const frame = Buffer.allocUnsafe(headerBytes + body.length);
       frame.writeUInt32BE(body.length, 0);
       body.copy(frame, headerBytes);
@@ -79,8 +75,8 @@ function wrap(socket: Socket): SocketConnection {
 export function listenSocket(
   onConnection: (connection: SocketConnection) => void,
 ): Promise<SocketServer> {
-  const address = path.join(
-    os.tmpdir(),
+  const address = pathModule().join(
+    osModule().tmpdir(),
     `polycore-${process.pid}-${cryptoModule().randomBytes(6).toString("hex")}.sock`,
   );
   const server = netModule().createServer((socket) => onConnection(wrap(socket)));

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import process from "node:process";
 import {
   isMainThread,
   parentPort,

@@ -3,8 +3,6 @@
  *
  * @module
  */
-import os from "node:os";
-import process from "node:process";
 import { bunGlobal } from "./_shims.ts";
 import {
   currentThreadId,
@@ -19,6 +17,7 @@ import {
 } from "./_worker_threads.ts";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
+import { osModule } from "./_builtins.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
 import { fileAccess } from "./_files.ts";
 import type { Runtime } from "./types.ts";
@@ -37,7 +36,7 @@ export function createBunRuntime(): Runtime {
     canLimitProcessMemory: true,
     nextTurnStaysAwake: (turn) => void setImmediate(turn),
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
-    cpuCount: () => os.availableParallelism(),
+    cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) =>
       spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import os from "node:os";
 import { denoGlobal } from "./_shims.ts";
 import {
   currentThreadId,
@@ -17,9 +16,9 @@ import {
   takeMessage,
   writeStderr,
 } from "./_worker_threads.ts";
-import process from "node:process";
 import { preferBundledEntry } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
+import { osModule } from "./_builtins.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
 import { fileAccess } from "./_files.ts";
 import type { BroadcastChannelLike, Runtime } from "./types.ts";
@@ -51,7 +50,7 @@ export function createDenoRuntime(): Runtime {
     canLimitThreadMemory: false,
     canLimitProcessMemory: true,
     inspectKeys: [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")],
-    cpuCount: () => os.availableParallelism(),
+    cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) => spawnWorkerThread(entry, options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>
       spawnChildProcess(preferBundledEntry(entry), options, {
