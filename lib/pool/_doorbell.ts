@@ -34,6 +34,16 @@ export const spinPatience = 4;
 /** The most idle waits in a row that skip the spin. */
 export const maxSkippedSpins = 64;
 
+/** Hands every message waiting on `port` to `handler`, now; whether there was any. */
+function takeAll(port: PortLike, handler: (message: unknown) => void): boolean {
+  let taken = false;
+  for (let next = runtime.takeMessage(port); next; next = runtime.takeMessage(port)) {
+    taken = true;
+    handler(next.message);
+  }
+  return taken;
+}
+
 /** What a worker gets at boot: the port its calls arrive on and the counter rung for each. */
 export interface DoorbellEnds {
   readonly port: PortLike;
@@ -73,13 +83,7 @@ export class Doorbell {
 
   /** Hands the messages already on the port to `handler` now (before the worker's exit counts). */
   drain(handler: (message: unknown) => void): void {
-    for (
-      let taken = runtime.takeMessage(this.#port);
-      taken;
-      taken = runtime.takeMessage(this.#port)
-    ) {
-      handler(taken.message);
-    }
+    takeAll(this.#port, handler);
   }
 
   /** Sends a message to the worker and wakes it if it is blocked waiting for one. */
@@ -133,13 +137,7 @@ export class DoorbellListener {
 
   /** Delivers the messages on the port now; whether there were any. */
   #deliverWaiting(): boolean {
-    let delivered = false;
-    for (;;) {
-      const taken = runtime.takeMessage(this.#ends.port);
-      if (taken === undefined) return delivered;
-      delivered = true;
-      this.#deliver(taken.message);
-    }
+    return takeAll(this.#ends.port, this.#deliver);
   }
 
   /** Spins for the doorbell (unless skipping); whether it rang. */

@@ -17,35 +17,18 @@ const packedHere = new WeakSet<Float64Array>();
 
 /** The items `start` to `end` packed, or `undefined` when there are few or one is not a number. */
 export function packNumbers(
-  items: ArrayLike<unknown>,
+  items: readonly unknown[],
   start: number,
   end: number,
 ): Float64Array | undefined {
   if (end - start < minPacked) return undefined;
   const packed = new Float64Array(end - start);
-  return (Array.isArray(items)
-      ? packArray(items, start, end, packed)
-      : packList(items, start, packed))
-    ? packed
-    : undefined;
-}
-
-function packArray(items: unknown[], start: number, end: number, packed: Float64Array): boolean {
   for (let i = start; i < end; i++) {
     const item = items[i];
-    if (typeof item !== "number") return false;
+    if (typeof item !== "number") return undefined;
     packed[i - start] = item;
   }
-  return true;
-}
-
-function packList(items: ArrayLike<unknown>, start: number, packed: Float64Array): boolean {
-  for (let i = 0; i < packed.length; i++) {
-    const item = items[start + i];
-    if (typeof item !== "number") return false;
-    packed[i] = item;
-  }
-  return true;
+  return packed;
 }
 
 /**

@@ -192,7 +192,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Where a chunk failed: the item, the results before it, and whether items after it ran. */
-interface ChunkProgress {
+interface FailedAt {
   index: number;
   before?: unknown[];
   restRan?: boolean;
@@ -207,7 +207,7 @@ async function runChunk(
   fn: AnyFunction,
   items: ArrayLike<unknown>,
   spread: boolean,
-  failedAt: ChunkProgress,
+  failedAt: FailedAt,
 ): Promise<unknown[] | Float64Array> {
   let results: ResultCollector;
   let pending = false;
@@ -284,7 +284,7 @@ export async function syncManagerWrites(unanswered = false): Promise<void> {
 
 /** Runs one call and settles it; its manager writes are served before it settles. */
 export async function runCall(call: Call): Promise<Outcome> {
-  const failedAt: ChunkProgress = { index: -1 };
+  const failedAt: FailedAt = { index: -1 };
   try {
     if (call.mode === "map" || call.mode === "starmap") {
       const fn = await resolveTask(call.task);
