@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Runs the one test suite (tests/**/*_test.ts, node:test + node:assert/strict) on every runtime,
-// one after the other: `deno test`, then `bun test`, then `node --test`. Node runs last because
-// CI reads the summary lines Node prints at the very end. Before them, the `doc` step runs the
-// JSDoc examples of mod.ts, lib/, runtimes/ and server/ with `deno test --doc` (type-checked,
-// then run; examples marked ```ts ignore are skipped).
+// one after the other: `deno test`, then `bun test`, then `node --test`. Before them, the `doc`
+// step runs the JSDoc examples of mod.ts, lib/, runtimes/ and server/ with `deno test --doc`
+// (type-checked, then run; examples marked ```ts ignore are skipped).
 //
 // Usage:
 //   node scripts/test_all.mjs                                  the doc step, then every runtime
 //   node scripts/test_all.mjs --runtimes node,bun              a subset of runtimes (or `doc`)
-//   node scripts/test_all.mjs tests/pool/pool_map_test.ts           a subset of files (no doc step
+//   node scripts/test_all.mjs tests/pool/pool_map_test.ts    a subset of files (no doc step
 //                                                              unless --runtimes names it)
 //   node scripts/test_all.mjs --timeout-ms 60000 ...           per-runtime time limit
+//
+// The output ends with a recap: per runtime, its verdict, the summary lines its runner printed and
+// the tests that failed, so that the last lines of a long CI log say what failed where.
 //
 // Exits 0 when every runtime passed, 1 when any failed (after running all of them), 2 on bad
 // arguments, 130 when interrupted.
@@ -19,6 +21,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TESTS_DIR = join(ROOT, "tests");
@@ -33,21 +36,45 @@ const BUN_TEST_TIMEOUT_MS = 120_000;
 /** Where the doc step looks for JSDoc examples (folders: their modules are not run as tests). */
 const DOC_PATHS = ["./mod.ts", "./lib/", "./runtimes/", "./server/"];
 
-/** The runtimes in the order they run; Node stays last. `doc` ignores the test files. */
+/** Deno's closing summary (`ok | 12 passed | 0 failed (3s)`) and its failures (`name => file:line:col`). */
+const DENO_LINES = {
+  summary: /^(ok|FAILED) \| \d+ passed/,
+  failure: / => \.?\/?\S+:\d+:\d+$/,
+};
+
+/**
+ * The runtimes in the order they run; Node stays last. `doc` ignores the test files.
+ * `summary` and `failure` pick the lines of each runner's own output that the recap at the end
+ * repeats: its closing counts, and the name of each failed test.
+ */
 const RUNNERS = [
-  { name: "doc", bin: "deno", args: () => ["test", "-A", "--doc", ...DOC_PATHS] },
-  { name: "deno", bin: "deno", args: (files) => ["test", "-A", "--no-check", ...files] },
+  { name: "doc", bin: "deno", args: () => ["test", "-A", "--doc", ...DOC_PATHS], ...DENO_LINES },
+  {
+    name: "deno",
+    bin: "deno",
+    args: (files) => ["test", "-A", "--no-check", ...files],
+    ...DENO_LINES,
+  },
   {
     name: "bun",
     bin: "bun",
     args: (files) => ["test", "--timeout", String(BUN_TEST_TIMEOUT_MS), ...files],
+    summary: /^\s*\d+ (pass|fail|skip|todo|filtered out)$|^Ran \d+ tests? across/,
+    failure: /^\(fail\) /,
+    // Bun prints a failed test's error before its `(fail)` line: the recap shows it beneath.
+    errorBefore: /^(error: |\w*Error\b)/,
   },
   {
     name: "node",
     bin: "node",
     args: (files) => ["--test", "--test-reporter=spec", ...files],
+    summary: /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /,
+    failure: /^\s*✖ /,
   },
 ];
+
+/** At most this many failure lines per runtime in the recap (the full output is above it). */
+const RECAP_FAILURES = 40;
 
 function usageError(message) {
   console.error(`test_all: ${message}`);
@@ -161,30 +188,85 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
+/** Lines kept from the end of a runner's output, shown in the recap when it printed no summary. */
+const TAIL_LINES = 8;
+
+/** What the recap keeps of one runner's output: its summary, its failed tests, its last lines. */
+class OutputRecord {
+  summary = [];
+  failures = [];
+  omittedFailures = 0;
+  tail = [];
+  #runner;
+  #lastError = undefined;
+
+  constructor(runner) {
+    this.#runner = runner;
+  }
+
+  /** A writer for one of the runner's streams: passes each chunk on and records its lines. */
+  stream(destination) {
+    let partial = "";
+    return {
+      write: (chunk) => {
+        destination.write(chunk);
+        const lines = (partial + chunk).split("\n");
+        partial = lines.pop();
+        for (const line of lines) this.#take(line);
+      },
+      end: () => {
+        if (partial !== "") this.#take(partial);
+        partial = "";
+      },
+    };
+  }
+
+  #take(raw) {
+    const line = stripVTControlCharacters(raw).trimEnd();
+    if (line.trim() === "") return;
+    this.tail.push(line);
+    if (this.tail.length > TAIL_LINES) this.tail.shift();
+    if (this.#runner.summary.test(line)) this.summary.push(line);
+    else if (this.#runner.errorBefore?.test(line)) this.#lastError = line;
+    else if (this.#runner.failure.test(line) && !this.failures.includes(line.trim())) {
+      if (this.failures.length < RECAP_FAILURES) {
+        this.failures.push(line.trim());
+        if (this.#lastError !== undefined) this.failures.push(`    ${this.#lastError}`);
+      } else this.omittedFailures++;
+      this.#lastError = undefined;
+    }
+  }
+}
+
 /**
- * Runs one runtime to completion; resolves to a failure description, or null on success.
- * `quietEnd` skips the closing verdict line so the runner's own summary stays last.
+ * Runs one runtime to completion; resolves to `{ failure, seconds, record }`, where `failure` is
+ * null on success.
  */
-function runOne(runner, files, timeoutMs, quietEnd) {
+function runOne(runner, files, timeoutMs) {
   const bin = resolveBin(runner.bin);
   const version = versionOf(bin);
   const args = runner.args(files);
+  const record = new OutputRecord(runner);
   console.log(
     `\n=== ${runner.name} ${version ?? "(version unknown)"}: ${runner.bin} ${args.join(" ")}`,
   );
   if (version === undefined) {
     console.error(`=== ${runner.name}: cannot run '${bin} --version'; is it installed (npm ci)?`);
-    return Promise.resolve("not runnable");
+    return Promise.resolve({ failure: "not runnable", seconds: "0.0", record });
   }
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const child = spawn(bin, args, {
       cwd: ROOT,
       env: process.env,
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
       detached: !IS_WINDOWS,
     });
     current = child;
+    const out = record.stream(process.stdout);
+    const err = record.stream(process.stderr);
+    child.stdout.setEncoding("utf8").on("data", out.write).on("end", out.end);
+    child.stderr.setEncoding("utf8").on("data", err.write).on("end", err.end);
     let timedOut = false;
     let killTimer;
     const timer = setTimeout(() => {
@@ -198,26 +280,55 @@ function runOne(runner, files, timeoutMs, quietEnd) {
     }, timeoutMs);
     let finished = false;
     const finish = (failure) => {
-      if (finished) return; // 'error' and 'exit' may both fire
+      if (finished) return; // 'error' and 'close' may both fire
       finished = true;
       clearTimeout(timer);
       clearTimeout(killTimer);
       current = null;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const verdict = failure === null ? "passed" : `FAILED (${failure})`;
-      if (!quietEnd) console.log(`=== ${runner.name}: ${verdict} in ${seconds}s`);
-      resolvePromise(failure);
+      console.log(`=== ${runner.name}: ${verdict} in ${seconds}s`);
+      resolvePromise({ failure, seconds, record });
     };
     child.on("error", (error) => finish(`could not start: ${error.message}`));
-    child.on("exit", (code, signal) => {
-      // Reap anything the runner left behind (a hung worker must not outlive its runtime).
-      killTree(child, "SIGKILL");
+    const settle = (code, signal) => {
       if (timedOut) finish(`timed out after ${timeoutMs} ms`);
       else if (signal !== null) finish(`killed by ${signal}`);
       else if (code !== 0) finish(`exit code ${code}`);
       else finish(null);
+    };
+    child.on("exit", (code, signal) => {
+      // Reap anything the runner left behind (a hung worker must not outlive its runtime).
+      killTree(child, "SIGKILL");
+      // The output ends at 'close'; a process outside the group that still holds the pipes
+      // must not keep the verdict from coming.
+      setTimeout(() => settle(code, signal), KILL_GRACE_MS).unref();
     });
+    child.on("close", settle);
   });
+}
+
+/**
+ * The last thing printed: each runtime's verdict, its runner's own summary lines and the tests
+ * that failed, so the end of a long log says what failed where.
+ */
+function printRecap(results) {
+  console.log("\n=== test_all: recap");
+  for (const { runner, failure, seconds, record } of results) {
+    console.log(
+      `--- ${runner.name}: ${failure === null ? "passed" : `FAILED (${failure})`} in ${seconds}s`,
+    );
+    if (record.summary.length > 0) { for (const line of record.summary) console.log(line); }
+    else {
+      console.log(`(${runner.name} printed no summary; its last lines:)`);
+      for (const line of record.tail) console.log(`  ${line}`);
+    }
+    if (failure === null) continue;
+    for (const line of record.failures) console.log(line);
+    if (record.omittedFailures > 0) {
+      console.log(`… and ${record.omittedFailures} more failure lines (see above)`);
+    }
+  }
 }
 
 async function main() {
@@ -227,16 +338,16 @@ async function main() {
     console.error(`test_all: no test files (*_test.ts) found in ${TESTS_DIR}`);
     process.exit(1);
   }
-  const failed = [];
-  const selected = RUNNERS.filter((r) => runtimes.includes(r.name));
-  for (const [index, runner] of selected.entries()) {
-    // Nothing is printed after the last runtime's summary unless something failed.
-    const failure = await runOne(runner, files, timeoutMs, index === selected.length - 1);
+  const results = [];
+  for (const runner of RUNNERS.filter((r) => runtimes.includes(r.name))) {
+    results.push({ runner, ...(await runOne(runner, files, timeoutMs)) });
     if (interrupted) process.exit(130);
-    if (failure !== null) failed.push(`${runner.name} (${failure})`);
   }
+  printRecap(results);
+  const failed = results.filter((r) => r.failure !== null);
   if (failed.length > 0) {
-    console.error(`=== test_all: FAILED on ${failed.join(", ")}`);
+    const names = failed.map((r) => `${r.runner.name} (${r.failure})`);
+    console.error(`=== test_all: FAILED on ${names.join(", ")}`);
     process.exit(1);
   }
 }
