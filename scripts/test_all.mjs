@@ -21,7 +21,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stripVTControlCharacters } from "node:util";
+import { OutputRecord } from "./_test_record.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TESTS_DIR = join(ROOT, "tests");
@@ -36,19 +36,30 @@ const BUN_TEST_TIMEOUT_MS = 120_000;
 /** Where the doc step looks for JSDoc examples (folders: their modules are not run as tests). */
 const DOC_PATHS = ["./mod.ts", "./lib/", "./runtimes/", "./server/"];
 
-/** Deno's closing summary (`ok | 12 passed | 0 failed (3s)`) and its failures (`name => file:line:col`). */
+/**
+ * Deno's closing summary (`ok | 12 passed | 0 failed (3s)`), its failures (`name => file:line:col`)
+ * and its files (`running 3 tests from ./tests/x_test.ts`, then `name ... FAILED`).
+ */
 const DENO_LINES = {
   summary: /^(ok|FAILED) \| \d+ passed/,
   failure: / => \.?\/?\S+:\d+:\d+$/,
+  fileStart: /^running \d+ tests? from (\S+_test\.ts)$/,
+  fileFailure: / \.\.\. FAILED\b/,
 };
 
 /**
- * The runtimes in the order they run; Node stays last. `doc` ignores the test files.
- * `summary` and `failure` pick the lines of each runner's own output that the recap at the end
- * repeats: its closing counts, and the name of each failed test.
+ * The runtimes in the order they run; Node stays last. `doc` ignores the test files. The
+ * patterns pick the lines of each runner's own output that the recap at the end repeats and that
+ * say which files failed (see scripts/_test_record.mjs).
  */
 const RUNNERS = [
-  { name: "doc", bin: "deno", args: () => ["test", "-A", "--doc", ...DOC_PATHS], ...DENO_LINES },
+  {
+    name: "doc",
+    bin: "deno",
+    args: () => ["test", "-A", "--doc", ...DOC_PATHS],
+    summary: DENO_LINES.summary,
+    failure: DENO_LINES.failure,
+  },
   {
     name: "deno",
     bin: "deno",
@@ -59,10 +70,12 @@ const RUNNERS = [
     name: "bun",
     bin: "bun",
     args: (files) => ["test", "--timeout", String(BUN_TEST_TIMEOUT_MS), ...files],
-    summary: /^\s*\d+ (pass|fail|skip|todo|filtered out)$|^Ran \d+ tests? across/,
-    failure: /^\(fail\) /,
+    summary: /^\s*\d+ (pass|fail|skip|todo|errors?|filtered out)$|^Ran \d+ tests? across/,
+    failure: /^\(fail\) |^# Unhandled error/,
     // Bun prints a failed test's error before its `(fail)` line: the recap shows it beneath.
     errorBefore: /^(error: |\w*Error\b)/,
+    fileStart: /^(?:\.\/)?(\S+_test\.ts):$/,
+    fileFailure: /^\(fail\) |^# Unhandled error/,
   },
   {
     name: "node",
@@ -70,11 +83,15 @@ const RUNNERS = [
     args: (files) => ["--test", "--test-reporter=spec", ...files],
     summary: /^ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /,
     failure: /^\s*✖ /,
+    failedFile: /^test at (\S+_test\.ts):\d+:\d+$/,
   },
 ];
 
-/** At most this many failure lines per runtime in the recap (the full output is above it). */
-const RECAP_FAILURES = 40;
+/**
+ * A runtime whose run fails in at most this many files runs those files once more, and passes
+ * if they pass then (the recap shows both runs). More failed files is no flake.
+ */
+const MAX_FLAKY_FILES = 5;
 
 function usageError(message) {
   console.error(`test_all: ${message}`);
@@ -188,56 +205,6 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-/** Lines kept from the end of a runner's output, shown in the recap when it printed no summary. */
-const TAIL_LINES = 8;
-
-/** What the recap keeps of one runner's output: its summary, its failed tests, its last lines. */
-class OutputRecord {
-  summary = [];
-  failures = [];
-  omittedFailures = 0;
-  tail = [];
-  #runner;
-  #lastError = undefined;
-
-  constructor(runner) {
-    this.#runner = runner;
-  }
-
-  /** A writer for one of the runner's streams: passes each chunk on and records its lines. */
-  stream(destination) {
-    let partial = "";
-    return {
-      write: (chunk) => {
-        destination.write(chunk);
-        const lines = (partial + chunk).split("\n");
-        partial = lines.pop();
-        for (const line of lines) this.#take(line);
-      },
-      end: () => {
-        if (partial !== "") this.#take(partial);
-        partial = "";
-      },
-    };
-  }
-
-  #take(raw) {
-    const line = stripVTControlCharacters(raw).trimEnd();
-    if (line.trim() === "") return;
-    this.tail.push(line);
-    if (this.tail.length > TAIL_LINES) this.tail.shift();
-    if (this.#runner.summary.test(line)) this.summary.push(line);
-    else if (this.#runner.errorBefore?.test(line)) this.#lastError = line;
-    else if (this.#runner.failure.test(line) && !this.failures.includes(line.trim())) {
-      if (this.failures.length < RECAP_FAILURES) {
-        this.failures.push(line.trim());
-        if (this.#lastError !== undefined) this.failures.push(`    ${this.#lastError}`);
-      } else this.omittedFailures++;
-      this.#lastError = undefined;
-    }
-  }
-}
-
 /**
  * Runs one runtime to completion; resolves to `{ failure, seconds, record }`, where `failure` is
  * null on success.
@@ -308,27 +275,63 @@ function runOne(runner, files, timeoutMs) {
   });
 }
 
+/** One run's lines in the recap: the runner's summary and, when it failed, the failed tests. */
+function printRun(runner, { failure, record }) {
+  if (record.summary.length > 0) { for (const line of record.summary) console.log(line); }
+  else {
+    console.log(`(${runner.name} printed no summary; its last lines:)`);
+    for (const line of record.tail) console.log(`  ${line}`);
+  }
+  if (failure === null) return;
+  for (const line of record.failures) console.log(line);
+  if (record.omittedFailures > 0) {
+    console.log(`… and ${record.omittedFailures} more failure lines (see above)`);
+  }
+}
+
+const verdictOf = ({ failure, seconds }) =>
+  `${failure === null ? "passed" : `FAILED (${failure})`} in ${seconds}s`;
+
 /**
  * The last thing printed: each runtime's verdict, its runner's own summary lines and the tests
- * that failed, so the end of a long log says what failed where.
+ * that failed, so the end of a long log says what failed where. A runtime that ran some files a
+ * second time shows both runs, the second last.
  */
 function printRecap(results) {
   console.log("\n=== test_all: recap");
-  for (const { runner, failure, seconds, record } of results) {
+  for (const { runner, runs } of results) {
+    const [first, second] = runs;
+    if (second === undefined) {
+      console.log(`--- ${runner.name}: ${verdictOf(first)}`);
+      printRun(runner, first);
+      continue;
+    }
+    console.log(`--- ${runner.name}: first run ${verdictOf(first)}`);
+    printRun(runner, first);
     console.log(
-      `--- ${runner.name}: ${failure === null ? "passed" : `FAILED (${failure})`} in ${seconds}s`,
+      `--- ${runner.name}: second run of ${second.files.join(" ")}: ${verdictOf(second)}`,
     );
-    if (record.summary.length > 0) { for (const line of record.summary) console.log(line); }
-    else {
-      console.log(`(${runner.name} printed no summary; its last lines:)`);
-      for (const line of record.tail) console.log(`  ${line}`);
-    }
-    if (failure === null) continue;
-    for (const line of record.failures) console.log(line);
-    if (record.omittedFailures > 0) {
-      console.log(`… and ${record.omittedFailures} more failure lines (see above)`);
-    }
+    printRun(runner, second);
   }
+}
+
+/**
+ * Runs one runtime; when its run fails in a few files (or ends early), runs those once more.
+ * Resolves to its runs, the verdict being the last one's.
+ */
+async function runRuntime(runner, files, timeoutMs) {
+  const first = await runOne(runner, files, timeoutMs);
+  const runs = [{ ...first, files }];
+  if (first.failure === null || interrupted) return runs;
+  const again = first.record.filesToRetry(files);
+  if (again.length === 0 || first.record.failedFiles.size > MAX_FLAKY_FILES) return runs;
+  console.log(
+    `\n=== ${runner.name}: running the files that failed or did not finish once more: ${
+      again.join(" ")
+    }`,
+  );
+  runs.push({ ...(await runOne(runner, again, timeoutMs)), files: again });
+  return runs;
 }
 
 async function main() {
@@ -340,13 +343,21 @@ async function main() {
   }
   const results = [];
   for (const runner of RUNNERS.filter((r) => runtimes.includes(r.name))) {
-    results.push({ runner, ...(await runOne(runner, files, timeoutMs)) });
+    results.push({ runner, runs: await runRuntime(runner, files, timeoutMs) });
     if (interrupted) process.exit(130);
   }
   printRecap(results);
-  const failed = results.filter((r) => r.failure !== null);
+  const failed = results.filter(({ runs }) => runs.at(-1).failure !== null);
+  const flaky = results.filter(({ runs }) => runs.length > 1 && runs.at(-1).failure === null);
+  if (flaky.length > 0) {
+    console.error(
+      `=== test_all: ${
+        flaky.map((r) => r.runner.name).join(", ")
+      } failed on a first run and passed on a second: a flaky test is a bug (see the recap)`,
+    );
+  }
   if (failed.length > 0) {
-    const names = failed.map((r) => `${r.runner.name} (${r.failure})`);
+    const names = failed.map(({ runner, runs }) => `${runner.name} (${runs.at(-1).failure})`);
     console.error(`=== test_all: FAILED on ${names.join(", ")}`);
     process.exit(1);
   }
