@@ -62,8 +62,8 @@ function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
 
 function sendable(outcome: Outcome): Outcome {
   if (!outcome.ok) {
-    // Results before a failing item that cannot be sent are dropped: their chunk fails whole.
-    const { before: _before, ...failure } = outcome;
+    // Results around a failing item that cannot be sent are dropped: their chunk fails whole.
+    const { before: _before, after: _after, ...failure } = outcome;
     return failure;
   }
   try {

@@ -1,10 +1,17 @@
 /**
  * How far a failed map chunk got, kept beside its error: the results of the items before the
- * failing one, and whether the items after it ran. `imap` yields those results, rejects for the
- * failing item alone and runs the items after it anew, as Python's `imap` does item by item.
+ * failing one, and how the items right after it ended when they had run too (an async task's
+ * items all start before one fails). `imap` yields those results, rejects for the failing item
+ * alone, reports the items that ran after it one by one and runs the rest anew, as Python's
+ * `imap` does item by item.
  *
  * @module
  */
+
+/** How one item after the failing one ended: its result, or its own error. */
+export type ItemEnd =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
 
 /** How far a failed chunk got. */
 export interface ChunkProgress {
@@ -12,8 +19,8 @@ export interface ChunkProgress {
   readonly index: number;
   /** The results of the items before it. */
   readonly before: readonly unknown[];
-  /** Whether the items after it ran already (an async task's): they are not run again. */
-  readonly restRan: boolean;
+  /** How the items right after it ended, when they ran (they are not run again). */
+  readonly after: readonly ItemEnd[];
 }
 
 const progressOf = new WeakMap<object, ChunkProgress>();
@@ -26,7 +33,7 @@ const progressOf = new WeakMap<object, ChunkProgress>();
  * ```ts
  * import { chunkProgress, recordChunkProgress } from "./_chunk_progress.ts";
  * const error = new Error("item 2 failed");
- * recordChunkProgress(error, { index: 2, before: [10, 20], restRan: false });
+ * recordChunkProgress(error, { index: 2, before: [10, 20], after: [] });
  * console.log(chunkProgress(error)?.before); // [10, 20]
  * ```
  */

@@ -231,14 +231,18 @@ export async function* streamResults<T>(
       }
       if (!settled.ok) {
         // Known how far the chunk got: its results before the failing item, that item's error,
-        // then the items after it run anew (first in line), as if chunks were single items.
+        // how the items that ran after it ended, then the rest run anew (first in line), as if
+        // chunks were single items.
         const { error, chunk } = settled;
         const progress = chunkProgress(error);
         if (progress) { for (const result of progress.before) yield result; }
         if (!options.continueOnError) throw error;
         yield new ChunkFailure(error);
-        const next = progress ? progress.index + 1 : chunk.items.length;
-        if (progress && !progress.restRan && next < chunk.items.length && !stopped) {
+        for (const end of progress?.after ?? []) {
+          yield end.ok ? end.value : new ChunkFailure(end.error);
+        }
+        const next = progress ? progress.index + 1 + progress.after.length : chunk.items.length;
+        if (progress && next < chunk.items.length && !stopped) {
           submit(chunk.items.slice(next), chunk.offset + next, true);
         }
         yielding = 0;

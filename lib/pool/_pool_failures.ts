@@ -11,17 +11,18 @@ import type { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "../task/_protocol.ts";
 import { looksOutOfMemory } from "../process/_spawn.ts";
 import { ProcessError, WorkerExitedError } from "../errors.ts";
-import { recordChunkProgress } from "./_chunk_progress.ts";
+import { type ItemEnd, recordChunkProgress } from "./_chunk_progress.ts";
 
 /** A task's own error, with a RemoteError cause naming the task, item and worker. */
 function taskError(
   call: PoolCall,
   worker: PoolWorker,
-  outcome: Outcome & { ok: false },
+  error: Thrown,
+  index: number | undefined,
 ): unknown {
-  const item = outcome.index === undefined ? "" : ` on item ${call.offset + outcome.index}`;
+  const item = index === undefined ? "" : ` on item ${call.offset + index}`;
   return decodeRemoteError(
-    outcome.error,
+    error,
     `Task '${call.spec.label}' failed${item} in worker '${worker.name}'`,
   );
 }
@@ -32,10 +33,13 @@ export function chunkError(
   worker: PoolWorker,
   outcome: Outcome & { ok: false },
 ): unknown {
-  const error = taskError(call, worker, outcome);
-  if (outcome.index !== undefined && outcome.before !== undefined) {
-    const { index, before } = outcome;
-    recordChunkProgress(error, { index, before, restRan: outcome.restRan === true });
+  const { index, before } = outcome;
+  const error = taskError(call, worker, outcome.error, index);
+  if (index !== undefined && before !== undefined) {
+    const after = (outcome.after ?? []).map((end, k): ItemEnd =>
+      end.ok ? end : { ok: false, error: taskError(call, worker, end.error, index + 1 + k) }
+    );
+    recordChunkProgress(error, { index, before, after });
   }
   return error;
 }

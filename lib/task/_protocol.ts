@@ -87,6 +87,11 @@ export interface Call extends Invocation {
   readonly packed?: ArrayBuffer;
 }
 
+/** How one item of a map chunk ended (the items after a failed one, when they ran). */
+export type ItemOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: Thrown };
+
 /**
  * How one call ended; a failed map chunk says which item failed. A map
  * chunk's results, when all numbers, arrive packed in a `Float64Array` — on
@@ -107,8 +112,11 @@ export type Outcome =
     readonly index?: number;
     /** The results of the chunk's items before `index`, when known. */
     readonly before?: readonly unknown[];
-    /** The items after `index` ran (an async task's): they are not to be run again. */
-    readonly restRan?: boolean;
+    /**
+     * How the items right after `index` ended, when they ran (an async task's items all start
+     * before one fails): they are not to be run again; the items after them are.
+     */
+    readonly after?: readonly ItemOutcome[];
   };
 
 /** Parent → worker. */

@@ -11,6 +11,7 @@ import {
   contextInitName,
   importingTasksKey,
   type Invocation,
+  type ItemOutcome,
   managerSyncKey,
   type Outcome,
   type TaskContext,
@@ -191,17 +192,36 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
-/** Where a chunk failed: the item, the results before it, and whether items after it ran. */
+/**
+ * Where a chunk failed: the item, the results before it, and how the items right after it
+ * ended when they had started too (an async task's).
+ */
 interface FailedAt {
   index: number;
   before?: unknown[];
-  restRan?: boolean;
+  after?: PromiseSettledResult<unknown>[];
+}
+
+/**
+ * An async task's chunk whose started items have all `settled`, one or more of them rejected:
+ * throws the first rejection, with the results before it and how each later started item ended
+ * in `failedAt` (those are reported, not run again).
+ */
+function throwFirstRejection(settled: PromiseSettledResult<unknown>[], failedAt: FailedAt): never {
+  const first = settled.findIndex((s) => s.status === "rejected");
+  failedAt.index = first;
+  failedAt.before = settled.slice(0, first).map((s) =>
+    (s as PromiseFulfilledResult<unknown>).value
+  );
+  failedAt.after = settled.slice(first + 1);
+  throw (settled[first] as PromiseRejectedResult).reason;
 }
 
 /**
  * Applies `fn` to every item of a chunk; `failedAt` tells which item threw, with the results of
- * the items before it (so that the caller can yield them, and run the items after it anew).
- * Results that are all numbers come back packed (see `_packed.ts`).
+ * the items before it (so that the caller can yield them, and run the items after it anew) and,
+ * for an async task, how the items after it that had started ended. Results that are all
+ * numbers come back packed (see `_packed.ts`).
  */
 async function runChunk(
   fn: AnyFunction,
@@ -239,30 +259,22 @@ async function runChunk(
       results.set(i, value);
     }
   } catch (error) {
-    if (pending) {
-      // Earlier items of an async task are still running: they finish unobserved, and the
-      // chunk fails whole.
-      for (const value of results.list ?? []) {
-        if (isThenable(value)) Promise.resolve(value).catch(() => {});
-      }
-    } else {
+    if (!pending) {
       failedAt.before = results.prefix(failedAt.index);
+      throw error;
     }
-    throw error;
+    // Earlier items of an async task are still running: the chunk ends when they have; the
+    // items after the one that threw never started.
+    const settled = await Promise.allSettled(results.list!.slice(0, failedAt.index));
+    throwFirstRejection([...settled, { status: "rejected", reason: error }], failedAt);
   }
   const list = results.list;
   if (!pending || list === undefined) return results.result();
-  for (let i = 0; i < list.length; i++) {
-    failedAt.index = i;
-    try {
-      list[i] = await list[i];
-    } catch (error) {
-      // The items after it have started: they finish unobserved, and are not run again.
-      for (let j = i + 1; j < list.length; j++) Promise.resolve(list[j]).catch(() => {});
-      failedAt.before = list.slice(0, i);
-      failedAt.restRan = i + 1 < list.length;
-      throw error;
-    }
+  const settled = await Promise.allSettled(list);
+  for (let i = 0; i < settled.length; i++) {
+    const end = settled[i];
+    if (end.status === "rejected") throwFirstRejection(settled, failedAt);
+    list[i] = end.value;
   }
   return list;
 }
@@ -300,16 +312,24 @@ export async function runCall(call: Call): Promise<Outcome> {
     await syncManagerWrites();
     return { id: call.id, ok: true, value };
   } catch (error) {
-    const encoded = encodeThrown(explainFreeVariable(error, call.task));
-    if (failedAt.index < 0) return { id: call.id, ok: false, error: encoded };
-    const { index, before, restRan } = failedAt;
+    const encode = (thrown: unknown) => encodeThrown(explainFreeVariable(thrown, call.task));
+    if (failedAt.index < 0) return { id: call.id, ok: false, error: encode(error) };
+    const { index, before, after } = failedAt;
     return {
       id: call.id,
       ok: false,
-      error: encoded,
+      error: encode(error),
       index,
       ...(before ? { before } : {}),
-      ...(restRan ? { restRan } : {}),
+      ...(after?.length
+        ? {
+          after: after.map((end): ItemOutcome =>
+            end.status === "fulfilled"
+              ? { ok: true, value: end.value }
+              : { ok: false, error: encode(end.reason) }
+          ),
+        }
+        : {}),
     };
   }
 }

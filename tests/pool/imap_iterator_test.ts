@@ -1,10 +1,11 @@
 // imap / imapUnordered as Python's IMapIterator (issue 18, item 3): a failed item rejects its own
 // next() and the following calls go on; `for await` stops at the first error, as Python's `for`
 // does; next(timeoutMs) gives up waiting with a TimeoutError and keeps its place.
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IMapIterator, Pool, TimeoutError } from "../../mod.ts";
 import { onEachBackend } from "../fixtures/backends.ts";
+import { add, type Cells, load, newCells, removeCells } from "../fixtures/cells.ts";
 
 const failOnEven = (n: number) => {
   if (n % 2 === 0) throw new RangeError(`even: ${n}`);
@@ -24,6 +25,8 @@ async function drain(it: IMapIterator<number>): Promise<(number | string)[]> {
     }
   }
 }
+
+after(removeCells);
 
 onEachBackend((backend) => {
   describe(`IMapIterator on the ${backend} backend`, () => {
@@ -72,15 +75,65 @@ onEachBackend((backend) => {
       assert.deepEqual(await drain(it), [10, 30, "even: 4", 50, "even: 6", 70]);
     });
 
-    it("an async task's failed chunk still sends the results before the failing item", async () => {
+    it("an async task's failed chunk reports every item once: each failure rejects alone", async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      const cells = newCells(backend, 10);
+      // All items of a chunk start before one fails: the ones after it are reported, not rerun.
+      const countedFailOnEven = async ([n, cells]: [number, Cells]) => {
+        add(cells, n, 1);
+        await new Promise((resolve) => setTimeout(resolve, (n * 7) % 5));
+        if (n % 2 === 0) throw new RangeError(`even: ${n}`);
+        return n * 10;
+      };
+      const items = [1, 3, 4, 5, 6, 7, 9].map((n): [number, Cells] => [n, cells]);
+      const it = pool.imap(countedFailOnEven, items, { chunksize: 4 });
+      assert.deepEqual(await drain(it), [
+        10,
+        30,
+        "even: 4",
+        50,
+        "even: 6",
+        70,
+        90,
+      ]);
+      for (const n of [1, 3, 4, 5, 6, 7, 9]) assert.equal(load(cells, n), 1, `item ${n} ran once`);
+    });
+
+    it("a chunk whose task throws after earlier items returned promises reports each item once", async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      // Resolves for odd numbers, throws at once (no promise) for even ones.
+      const mixed = (n: number) => {
+        if (n % 2 === 0) throw new RangeError(`even: ${n}`);
+        return n === 3
+          ? Promise.reject(new RangeError("three"))
+          : new Promise<number>((resolve) => setTimeout(() => resolve(n * 10), 5));
+      };
+      const it = pool.imap(mixed as (n: number) => Promise<number>, [1, 3, 5, 6, 7, 9, 11], {
+        chunksize: 7,
+      });
+      // 3 rejects first; 5 resolved and 6 threw before the chunk ended; 7, 9, 11 run anew.
+      assert.deepEqual(await drain(it), [10, "three", 50, "even: 6", 70, 90, 110]);
+    });
+
+    it("a later item's error names its own index in the whole input", async () => {
       await using pool = new Pool({ processes: 1, backend });
       const asyncFailOnEven = async (n: number) => {
+        await Promise.resolve();
         if (n % 2 === 0) throw new RangeError(`even: ${n}`);
-        return await Promise.resolve(n * 10);
+        return n * 10;
       };
-      const it = pool.imap(asyncFailOnEven, [1, 3, 4, 5, 7, 9], { chunksize: 4 });
-      // 5 shared the failed chunk and had started: its result is not reported (docs/guide/pool.md).
-      assert.deepEqual(await drain(it), [10, 30, "even: 4", 70, 90]);
+      const it = pool.imap(asyncFailOnEven, [1, 2, 3, 4, 5], { chunksize: 5 });
+      const causes: string[] = [];
+      for (;;) {
+        try {
+          if ((await it.next()).done) break;
+        } catch (error) {
+          causes.push(String((error as Error).cause));
+        }
+      }
+      assert.equal(causes.length, 2);
+      assert.match(causes[0], /on item 1\b/);
+      assert.match(causes[1], /on item 3\b/);
     });
 
     it("the error names the failing item's index in the whole input", async () => {
