@@ -34,6 +34,8 @@ export class OutputRecord {
   #runner;
   #lastError = undefined;
   #currentFile = undefined;
+  /** File failure lines seen: a runner's closing list repeats them after its last file. */
+  #seenFileFailures = new Set();
 
   constructor(runner) {
     this.#runner = runner;
@@ -82,7 +84,11 @@ export class OutputRecord {
       this.#currentFile = normalFile(started[1]);
       this.startedFiles.push(this.#currentFile);
     }
-    if (runner.fileFailure?.test(line) && this.#currentFile !== undefined) {
+    if (
+      runner.fileFailure?.test(line) && this.#currentFile !== undefined &&
+      !this.#seenFileFailures.has(line)
+    ) {
+      this.#seenFileFailures.add(line);
       this.failedFiles.add(this.#currentFile);
     }
     const named = runner.failedFile?.exec(line);

@@ -37,14 +37,16 @@ const BUN_TEST_TIMEOUT_MS = 120_000;
 const DOC_PATHS = ["./mod.ts", "./lib/", "./runtimes/", "./server/"];
 
 /**
- * Deno's closing summary (`ok | 12 passed | 0 failed (3s)`), its failures (`name => file:line:col`)
- * and its files (`running 3 tests from ./tests/x_test.ts`, then `name ... FAILED`).
+ * Deno's closing summary (`ok | 12 passed | 0 failed (3s)`), its failures (`name => file:line:col`,
+ * or `./tests/x_test.ts (uncaught error)`) and its files (`running 3 tests from ./tests/x_test.ts`,
+ * then `name ... FAILED`, or `Uncaught error from ./tests/x_test.ts FAILED`).
  */
 const DENO_LINES = {
   summary: /^(ok|FAILED) \| \d+ passed/,
-  failure: / => \.?\/?\S+:\d+:\d+$/,
+  failure: / => \.?\/?\S+:\d+:\d+$|^\S+_test\.ts \(uncaught error\)$/,
   fileStart: /^running \d+ tests? from (\S+_test\.ts)$/,
   fileFailure: / \.\.\. FAILED\b/,
+  failedFile: /^Uncaught error from (\S+_test\.ts)/,
 };
 
 /**

@@ -25,6 +25,9 @@ function fakeRunner(s: fc.Scheduler, failing: ReadonlySet<number> = new Set()) {
       const outcome = fails
         ? Promise.reject(new Error(`chunk at ${offset} failed`))
         : Promise.resolve((items as number[]).map(result));
+      // The scheduled copy below carries the rejection to the stream; this original is never
+      // awaited when the run ends before the scheduler releases it (an unhandled rejection).
+      outcome.catch(() => {});
       return {
         promise: s.schedule(outcome, `chunk at ${offset}`),
         cancel: () => chunk.cancelled = true,
