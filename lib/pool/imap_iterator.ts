@@ -40,8 +40,8 @@ export class IMapIterator<T> implements AsyncGenerator<T, void, undefined> {
 
   /**
    * The next result. Rejects with the error of a failed item and goes on with the next
-   * results on the following call, whatever the chunksize; with
-   * `timeoutMs`, rejects with `TimeoutError` if none arrives in time, keeping its place.
+   * results on the following call, whatever the chunksize; with `timeoutMs`, rejects with
+   * `TimeoutError` if none arrives in time, keeping its place.
    */
   async next(timeoutMs?: number): Promise<IteratorResult<T, void>> {
     const limit = checkTimeout("get next result", "timeoutMs", timeoutMs);
