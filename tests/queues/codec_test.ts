@@ -6,40 +6,9 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { encode } from "../../lib/queues/_codec.ts";
 import { decode } from "../../lib/queues/_codec_decode.ts";
+import { inOrder } from "../fixtures/in_order.ts";
 
 const roundTrip = (value: unknown) => decode(encode(value, "put item").slice());
-
-class MapEntries {
-  readonly entries: unknown[];
-  constructor(entries: unknown[]) {
-    this.entries = entries;
-  }
-}
-class SetMembers {
-  readonly members: unknown[];
-  constructor(members: unknown[]) {
-    this.members = members;
-  }
-}
-
-/**
- * `value` with each Map and Set as its entries in order, all the way down. Bun's deepStrictEqual
- * may pair a Map's key with the wrong one of several structurally equal keys (two empty Sets,
- * say) and report a difference; the codec keeps order, so comparing in order is exact.
- */
-function inOrder(value: unknown): unknown {
-  if (value instanceof Map) {
-    return new MapEntries([...value].map(([k, v]) => [inOrder(k), inOrder(v)]));
-  }
-  if (value instanceof Set) return new SetMembers([...value].map(inOrder));
-  if (Array.isArray(value)) return value.map(inOrder);
-  if (
-    value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inOrder(v)]));
-  }
-  return value;
-}
 
 describe("the queue codec", () => {
   it("decode(encode(x)) equals x for any value it accepts", () => {

@@ -6,25 +6,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Queue } from "../../mod.ts";
 import { stopLeftovers } from "../fixtures/sync_helpers.ts";
-
-/**
- * `value` with each Map and Set turned into a tagged list of its entries, in order: Bun's
- * `deepStrictEqual` compares object keys of Maps (and members of Sets) by reference.
- */
-function entriesOf(value: unknown): unknown {
-  if (value instanceof Map) {
-    return ["Map", [...value].map(([k, v]) => [entriesOf(k), entriesOf(v)])];
-  }
-  if (value instanceof Set) return ["Set", [...value].map(entriesOf)];
-  if (Array.isArray(value)) return value.map(entriesOf);
-  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
-  if (value instanceof Date || value instanceof RegExp || value instanceof ArrayBuffer) {
-    return value;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, entriesOf(v)]));
-}
+import { inOrder } from "../fixtures/in_order.ts";
 
 describe("Queue", () => {
   after(stopLeftovers);
@@ -88,7 +70,7 @@ describe("Queue", () => {
         }),
         async (value) => {
           await q.put(value);
-          assert.deepEqual(entriesOf(await q.get()), entriesOf(structuredClone(value)));
+          assert.deepEqual(inOrder(await q.get()), inOrder(structuredClone(value)));
         },
       ),
       { numRuns: 300 },
