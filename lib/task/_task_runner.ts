@@ -271,12 +271,8 @@ async function runChunk(
   const list = results.list;
   if (!pending || list === undefined) return results.result();
   const settled = await Promise.allSettled(list);
-  for (let i = 0; i < settled.length; i++) {
-    const end = settled[i];
-    if (end.status === "rejected") throwFirstRejection(settled, failedAt);
-    list[i] = end.value;
-  }
-  return list;
+  if (settled.some((end) => end.status === "rejected")) throwFirstRejection(settled, failedAt);
+  return settled.map((end) => (end as PromiseFulfilledResult<unknown>).value);
 }
 
 interface ManagerSync {
