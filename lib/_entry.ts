@@ -98,6 +98,7 @@ async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
   }
   releaseRevivedHandles();
   postSettled([outcome]);
+  warmUp();
   if (!outcome.ok) {
     const error = outcome.error;
     const text = error.kind === "error" ? error.error.stack : String(error.value);
@@ -119,6 +120,15 @@ async function initialize(init: BootData["init"]): Promise<boolean> {
   }
 }
 
+let warm = false;
+
+/** After the first task: lets the runtime keep the code compiled so far for later workers. */
+function warmUp(): void {
+  if (warm) return;
+  warm = true;
+  runtime.warmedUp();
+}
+
 /** Batches of calls running here, and a pool thread's doorbell (see `_doorbell.ts`). */
 let running = 0;
 let doorbell: DoorbellListener | undefined;
@@ -134,6 +144,7 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   // call's as the worker's unhandled rejection; so the result goes out regardless.
   if (running === 1) await syncManagerWrites(true).catch(() => {});
   postSettled(outcomes, performance.now() - start);
+  warmUp();
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.
   if (--running === 0) doorbell?.waitIdle();
 }

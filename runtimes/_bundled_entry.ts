@@ -1,11 +1,12 @@
 /**
- * The worker entry as one prebuilt JavaScript file, when there is a fresh one.
- * A new worker then loads one module instead of type-stripping and linking a
- * dozen (on Node that is ~25 ms of every worker start). The bundle is made by
- * `scripts/build_entry.mjs` into `generated/` (beside `lib/`, not in it); it
- * is used only when newer than every source file it was built from (all of
- * `lib/`, its folders included, and `runtimes/`), so a stale bundle is never
- * run.
+ * The worker entry as prebuilt JavaScript, when there is a fresh build of it.
+ * A new worker then loads one bundle instead of type-stripping and linking a
+ * dozen modules (on Node that is ~25 ms of every worker start). The bundles are
+ * made by `scripts/build_entry.mjs` into `generated/` (beside `lib/`, not in
+ * it); they are used only when newer than every source file they were built
+ * from (all of `lib/`, its folders included, and `runtimes/`), so a stale
+ * bundle is never run. Node starts its workers from a bootstrap that compiles
+ * the CommonJS bundle with a code cache (`runtimes/node_worker_boot.cjs`).
  *
  * @module
  */
@@ -45,5 +46,25 @@ export function preferBundledEntry(entry: URL): URL {
     }
   }
   chosen.set(entry.href, result);
+  return result;
+}
+
+/**
+ * On Node: `entry`'s bootstrap (`lib/x.ts` → `generated/x.boot.cjs`, see
+ * `runtimes/node_worker_boot.cjs`) when its build is fresh, else what
+ * {@linkcode preferBundledEntry} chooses.
+ */
+export function preferNodeBoot(entry: URL): URL {
+  const key = `boot:${entry.href}`;
+  const known = chosen.get(key);
+  if (known) return known;
+  const bundle = preferBundledEntry(entry);
+  let result = bundle;
+  if (bundle !== entry) {
+    // Built with the ES module bundle, so as fresh as it.
+    const boot = new URL(bundle.href.replace(/\.bundle\.mjs$/, ".boot.cjs"));
+    if (fsModule().existsSync(fileURLToPath(boot))) result = boot;
+  }
+  chosen.set(key, result);
   return result;
 }

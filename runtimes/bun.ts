@@ -51,6 +51,7 @@ export function createBunRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    warmedUp: () => {}, // nothing kept between workers
     ...fileAccess,
   };
 }

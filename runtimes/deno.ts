@@ -68,6 +68,7 @@ export function createDenoRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    warmedUp: () => {}, // nothing kept between workers
     ...fileAccess,
   };
 }

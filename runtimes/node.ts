@@ -14,7 +14,7 @@ import {
   unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
-import { preferBundledEntry } from "./_bundled_entry.ts";
+import { preferNodeBoot } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { osModule } from "./_builtins.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
@@ -32,6 +32,16 @@ function typeScriptExecArgv(): string[] | undefined {
   return process.execArgv.includes(loader) ? undefined : [...process.execArgv, "--import", loader];
 }
 
+const saveCompiledCodeKey = Symbol.for("polycore.saveCompiledCode");
+
+/** Saves the code cache, if this worker was started by the bootstrap without a valid one. */
+function saveCompiledCode(): void {
+  const global = globalThis as { [saveCompiledCodeKey]?: () => void };
+  const save = global[saveCompiledCodeKey];
+  delete global[saveCompiledCodeKey];
+  save?.();
+}
+
 /** Node through `node:worker_threads` and `node:child_process`. */
 export function createNodeRuntime(): Runtime {
   return {
@@ -46,12 +56,12 @@ export function createNodeRuntime(): Runtime {
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) =>
-      spawnWorkerThread(preferBundledEntry(entry), options, {
+      spawnWorkerThread(preferNodeBoot(entry), options, {
         execArgv: typeScriptExecArgv(),
         enforceHeapLimit: true,
       }),
     spawnProcess: (entry, options) =>
-      spawnChildProcess(preferBundledEntry(entry), options, {
+      spawnChildProcess(preferNodeBoot(entry), options, {
         execArgv: typeScriptExecArgv(),
         enforceHeapLimit: true,
       }),
@@ -65,6 +75,7 @@ export function createNodeRuntime(): Runtime {
     onUncaughtError: onUncaught,
     exit: exitThread,
     writeError: writeStderr,
+    warmedUp: saveCompiledCode,
     ...fileAccess,
   };
 }

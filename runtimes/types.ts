@@ -164,6 +164,11 @@ export interface Runtime {
   exit(code: number): never;
   /** Writes text to standard error, unbuffered where possible. */
   writeError(text: string): void;
+  /**
+   * Called once in a worker, after its first task: a runtime that keeps compiled code for later
+   * workers saves it now (Node: the code cache of `runtimes/node_worker_boot.cjs`).
+   */
+  warmedUp(): void;
   /** Reads a text file (a task's module source). */
   readTextFile(url: URL): string;
   /** Writes a text file whole, replacing it (a task's module context). */

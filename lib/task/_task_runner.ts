@@ -19,6 +19,7 @@ import {
 import { applyPacked, markPacked, ResultCollector } from "./_packed.ts";
 import { decodeArgs, functionHandleType, registerHandleType } from "./values.ts";
 import type { TaskDescriptor } from "./task.ts";
+import { importModule } from "./_import.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Compiler = (code: string) => unknown;
@@ -46,7 +47,7 @@ const contexts = new Map<string, Promise<LoadedContext>>();
 function loadContext(url: string): Promise<LoadedContext> {
   let loaded = contexts.get(url);
   if (!loaded) {
-    loaded = import(url).then(
+    loaded = importModule(url).then(
       (module) => ({
         compile: module[contextEvalName] as Compiler,
         initializers: module[contextInitName] as Array<() => unknown>,
@@ -121,7 +122,7 @@ async function importTask(url: string, exportName: string): Promise<AnyFunction>
   importing[importingTasksKey] = (importing[importingTasksKey] ?? 0) + 1;
   let module: Record<string, unknown>;
   try {
-    module = await import(url) as Record<string, unknown>;
+    module = await importModule(url);
   } finally {
     importing[importingTasksKey]!--;
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { PortLike, Transferable } from "../../runtimes/types.ts";
+import { importModule } from "./_import.ts";
 
 /**
  * The method by which an object says how to send it to a worker, as a
@@ -257,7 +258,7 @@ export async function decodeArgs(
 ): Promise<unknown[]> {
   if (!handles) return args;
   for (const { path, descriptor } of handles) {
-    if (!revivers.has(descriptor.type)) await import(descriptor.module);
+    if (!revivers.has(descriptor.type)) await importModule(descriptor.module);
     const revive = revivers.get(descriptor.type);
     if (!revive) {
       throw new TypeError(
