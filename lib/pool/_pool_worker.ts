@@ -41,6 +41,10 @@ export class PoolWorker {
   fatal?: unknown;
   /** No new work: it is being recycled or stopped. */
   retiring = false;
+  /** Its long batch is about to end: it may be sent the next now (see the scheduler). */
+  nextDue = false;
+  /** Sets {@linkcode PoolWorker.nextDue} when its long batch is about to end. */
+  nextDueTimer?: ReturnType<typeof setTimeout>;
   #referenced = true;
 
   /** How the worker ended, once it has. */

@@ -32,6 +32,13 @@ import { runtime } from "../../runtimes/mod.ts";
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
 
 const maxEarlyExits = 3;
+/**
+ * How long before a long batch is expected to end its worker is sent the next one (ms): about a
+ * result's and a call's trip between threads or processes, which the worker would otherwise
+ * spend idle (Python's workers find their next task waiting in the queue's pipe). Balance and
+ * cancellation give up no more than this.
+ */
+const nextDueLeadMs = 2;
 
 /** Queues calls and runs them on a set of workers. */
 export class Scheduler {
@@ -124,7 +131,7 @@ export class Scheduler {
         const head = this.#queue.peek();
         if (!head) return this.#maybeShutdown();
         if (worker.batches >= maxBatches) continue;
-        if (maxBatches > 1 && !this.#estimates.mayPrefetch(head)) continue;
+        if (maxBatches > 1 && !worker.nextDue && !this.#estimates.mayPrefetch(head)) continue;
         const batch = takeBatch(this.#queue, worker, {
           budget: this.#estimates.budget(head),
           fairShare: Math.ceil(this.#queued / ready.length),
@@ -158,7 +165,30 @@ export class Scheduler {
       }
     }
     for (const { call, error } of worker.send(batch)) this.#settle(call, false, error);
+    this.#planNext(worker);
     this.#releaseIdle(); // workers that got none of the queue must not wait for it
+  }
+
+  /**
+   * When a worker runs one long batch (just sent, or left running when the one before it
+   * settled), plans to send it the next shortly before the batch is expected to end.
+   */
+  #planNext(worker: PoolWorker): void {
+    this.#clearNext(worker);
+    if (worker.batches !== 1) return;
+    const endMs = this.#estimates.expectedEndMs([...worker.inFlight.values()]);
+    if (endMs === undefined) return;
+    worker.nextDueTimer = setTimeout(() => {
+      worker.nextDueTimer = undefined;
+      worker.nextDue = true;
+      this.#flush();
+    }, Math.max(0, endMs - nextDueLeadMs));
+  }
+
+  #clearNext(worker: PoolWorker): void {
+    clearTimeout(worker.nextDueTimer);
+    worker.nextDueTimer = undefined;
+    worker.nextDue = false;
   }
 
   /** Once nothing is queued (and no join waits), idle workers stop keeping the program alive. */
@@ -253,6 +283,7 @@ export class Scheduler {
       else this.#settle(call, false, chunkError(call, worker, outcome));
     }
     this.#estimates.record(specs, elapsedMs, items);
+    this.#planNext(worker);
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined && worker.completed >= max && worker.inFlight.size === 0) {
       worker.shutdown();
@@ -274,6 +305,7 @@ export class Scheduler {
 
   #onExit(worker: PoolWorker, code: number, signal: string | null): void {
     this.#workers.delete(worker);
+    this.#clearNext(worker);
     if (!worker.ready && !worker.retiring) this.#earlyExits++;
     const clean = worker.retiring && worker.inFlight.size === 0 && code === 0;
     const exit = { code, signal, maxHeapMb: this.#options.maxHeapMb };

@@ -2,7 +2,8 @@
  * How long one item of each task takes, measured as batches settle, and the
  * batch sizes that follow from it: tiny tasks travel many to a message (about
  * 2 ms of work each) with one batch prefetched; long or unknown ones go one
- * at a time, so work balances and queued work stays cancellable.
+ * at a time, so work balances and queued work stays cancellable (a long one's
+ * next goes just before it is expected to end: see the scheduler).
  *
  * @module
  */
@@ -57,6 +58,20 @@ export class TaskEstimates {
   mayPrefetch(head: PoolCall): boolean {
     const estimate = this.#estimates.get(head.spec);
     return estimate !== undefined && estimate * head.items < prefetchBelowMs;
+  }
+
+  /**
+   * When a long batch is expected to end, for a batch too long to prefetch behind (ms from now);
+   * `undefined` when it is short (prefetched anyway) or not measured yet.
+   */
+  expectedEndMs(batch: readonly PoolCall[]): number | undefined {
+    let total = 0;
+    for (const call of batch) {
+      const estimate = this.#estimates.get(call.spec);
+      if (estimate === undefined) return undefined;
+      total += estimate * call.items;
+    }
+    return total < prefetchBelowMs ? undefined : total;
   }
 
   /** How many items a batch led by `head` may carry. */
