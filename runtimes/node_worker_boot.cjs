@@ -26,10 +26,11 @@ try {
   // No cache yet: this worker may make it.
 }
 // One line, so the bundle's line numbers in stack traces stay its own. `__bundleUrl` is what the
-// bundle's modules read as `import.meta.url`; `__import` makes their dynamic imports (a script
-// compiled by node:vm has no module loader of its own: this module's import() is Node's).
+// bundle's modules read as `import.meta.url`; `__import` makes their dynamic imports and
+// `__evaluate` compiles tasks: a script compiled by node:vm has no module loader, nor has code it
+// makes with `new Function`, so both are made here, in a module Node's loader compiled.
 const wrapped =
-  `(function (exports, require, module, __filename, __dirname, __bundleUrl, __import) {${
+  `(function (exports, require, module, __filename, __dirname, __bundleUrl, __import, __evaluate) {${
     readFileSync(bundle, "utf8")
   }\n})`;
 const script = new Script(wrapped, { filename: bundle, cachedData });
@@ -60,6 +61,7 @@ if ((cachedData === undefined || script.cachedDataRejected) && mayWrite()) {
 
 const module_ = { exports: {} };
 const importModule = (url) => import(url);
+const evaluate = (code) => new Function(`return ${code}`)();
 script.runInThisContext()(
   module_.exports,
   require,
@@ -68,4 +70,5 @@ script.runInThisContext()(
   __dirname,
   pathToFileURL(bundle).href,
   importModule,
+  evaluate,
 );

@@ -47,8 +47,9 @@ await build({
 
 // One script (CommonJS has no chunks: the manager's server is in it, compiled only if run).
 // The boot passes what a script compiled by node:vm lacks: `__bundleUrl`, the bundle's own URL,
-// for `import.meta.url` (as in the ES module bundle), and `__import`, a module loader's import()
-// for lib/task/_import.ts, through which the entry makes every dynamic import.
+// for `import.meta.url` (as in the ES module bundle), and `__import` and `__evaluate`, which it
+// compiled with a module loader, for lib/task/_module_loader.ts: the entry imports modules and
+// compiles tasks (whose own import() must work) only through that module.
 const cjsBundle = new URL("../generated/_entry.bundle.cjs", import.meta.url);
 await build({
   ...common,
@@ -58,17 +59,17 @@ await build({
   plugins: [{
     name: "import-through-the-boot",
     setup(build) {
-      build.onLoad({ filter: /[/\\]lib[/\\]task[/\\]_import\.ts$/ }, () => ({
-        contents: "export const importModule = (url) => __import(url);",
+      build.onLoad({ filter: /[/\\]lib[/\\]task[/\\]_module_loader\.ts$/ }, () => ({
+        contents: "export const importModule = __import;\nexport const evaluate = __evaluate;",
         loader: "js",
       }));
     },
   }],
   banner: { js: `${banner} Run by _entry.boot.cjs.` },
 });
-if (/\bimport\(/.test(readFileSync(cjsBundle, "utf8"))) {
+if (/\bimport\(|\bnew Function\b|\beval\(/.test(readFileSync(cjsBundle, "utf8"))) {
   throw new Error(
-    "generated/_entry.bundle.cjs has an import() of its own, which fails in Node's workers: import through lib/task/_import.ts",
+    "generated/_entry.bundle.cjs has an import(), eval or new Function of its own, whose code cannot import in Node's workers: go through lib/task/_module_loader.ts",
   );
 }
 copyFileSync(

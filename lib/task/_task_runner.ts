@@ -19,7 +19,7 @@ import {
 import { applyPacked, markPacked, ResultCollector } from "./_packed.ts";
 import { decodeArgs, functionHandleType, registerHandleType } from "./values.ts";
 import type { TaskDescriptor } from "./task.ts";
-import { importModule } from "./_import.ts";
+import { evaluate, importModule } from "./_module_loader.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Compiler = (code: string) => unknown;
@@ -90,7 +90,7 @@ function compile(
       fn = own as AnyFunction;
     }
   }
-  fn ??= (compiler ? compiler(code) : new Function(`return ${code}`)()) as AnyFunction;
+  fn ??= (compiler ? compiler(code) : evaluate(code)) as AnyFunction;
   compiled.set(task.key, { fn, source, problem: task.problem });
   return fn;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { PortLike, Transferable } from "../../runtimes/types.ts";
-import { importModule } from "./_import.ts";
+import { importModule } from "./_module_loader.ts";
 
 /**
  * The method by which an object says how to send it to a worker, as a

@@ -18,6 +18,7 @@ import process from "node:process";
 import { after, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Pool, runtime } from "../../mod.ts";
+import { until } from "../fixtures/pool_helpers.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -121,8 +122,21 @@ describe("A pool's workers", () => {
         "a worker ran polycore from elsewhere: is generated/ stale? (npm run build:entry)",
       );
       if (runtime.name === "node") {
-        assert.ok(existsSync(new URL("generated/_entry.bundle.cjs.cache", root)));
+        // Saved by the first worker to run a task, after it sent the result.
+        const cache = new URL("generated/_entry.bundle.cjs.cache", root);
+        await until(() => existsSync(cache), "a worker saves the code cache");
       }
+    });
+
+    it(`run tasks that import modules themselves, with import() (${backend} backend)`, async () => {
+      await using pool = new Pool({ processes: 1, backend });
+      const separator = async () => (await import("node:path")).sep;
+      const joined = async (parts: string[]) => {
+        const { posix } = await import("node:path");
+        return posix.join(...parts);
+      };
+      assert.equal(await pool.apply(separator), "/");
+      assert.deepEqual(await pool.map(joined, [["a", "b"], ["c"]]), ["a/b", "c"]);
     });
   }
 });
