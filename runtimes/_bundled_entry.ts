@@ -3,10 +3,12 @@
  * A new worker then loads one bundle instead of type-stripping and linking a
  * dozen modules (on Node that is ~25 ms of every worker start). The bundles are
  * made by `scripts/build_entry.mjs` into `generated/` (beside `lib/`, not in
- * it); they are used only when newer than every source file they were built
- * from (all of `lib/`, its folders included, and `runtimes/`), so a stale
- * bundle is never run. Node starts its workers from a bootstrap that compiles
- * the CommonJS bundle with a code cache (`runtimes/node_worker_boot.cjs`).
+ * it); they are used only when at least as new as every module they were
+ * built from (all of `lib/`, its folders included, and `runtimes/`), so a
+ * stale bundle is never run. The npm package has them in `dist/generated/`,
+ * built with the rest of `dist/`, and always uses them. Node starts its
+ * workers from a bootstrap that compiles the CommonJS bundle with a code cache
+ * (`runtimes/node_worker_boot.cjs`).
  *
  * @module
  */
@@ -14,14 +16,14 @@ import { fileURLToPath, fsModule } from "./_builtins.ts";
 
 const chosen = new Map<string, URL>();
 
-/** The newest modification time of a `.ts` file in `folders`, their subfolders included. */
+/** The newest modification time of a module in `folders`. */
 function newestSource(folders: readonly URL[]): number {
   let newest = 0;
   for (const folder of folders) {
     for (const entry of fsModule().readdirSync(folder, { withFileTypes: true })) {
       if (entry.isDirectory()) {
         newest = Math.max(newest, newestSource([new URL(`${entry.name}/`, folder)]));
-      } else if (entry.name.endsWith(".ts")) {
+      } else if (/\.(?:ts|cjs)$/.test(entry.name)) { // the boot (.cjs) is copied too
         newest = Math.max(newest, fsModule().statSync(new URL(entry.name, folder)).mtimeMs);
       }
     }
@@ -29,20 +31,24 @@ function newestSource(folders: readonly URL[]): number {
   return newest;
 }
 
-/** `entry`'s fresh bundle (`lib/x.ts` → `generated/x.bundle.mjs`) if there is one, else `entry`. */
+/**
+ * `entry`'s fresh bundle (`lib/x.ts` → `generated/x.bundle.mjs`; in the npm package
+ * `dist/lib/x.js` → `dist/generated/x.bundle.mjs`) if there is one, else `entry`.
+ */
 export function preferBundledEntry(entry: URL): URL {
   const known = chosen.get(entry.href);
   if (known) return known;
   let result = entry;
-  if (entry.protocol === "file:" && entry.pathname.endsWith(".ts")) {
+  if (entry.protocol === "file:" && /\.[jt]s$/.test(entry.pathname)) {
     const name = entry.pathname.slice(entry.pathname.lastIndexOf("/") + 1);
-    const bundle = new URL(`../generated/${name.replace(/\.ts$/, ".bundle.mjs")}`, entry);
+    const bundle = new URL(`../generated/${name.replace(/\.[jt]s$/, ".bundle.mjs")}`, entry);
     try {
       const built = fsModule().statSync(fileURLToPath(bundle)).mtimeMs;
       const sources = [new URL("./", entry), new URL("../runtimes/", entry)];
-      if (built >= newestSource(sources)) result = bundle;
+      // The npm package's bundles are built with its modules (npm does not keep their times).
+      if (entry.pathname.endsWith(".js") || built >= newestSource(sources)) result = bundle;
     } catch {
-      // No bundle (or no sources next to it): load the TypeScript entry.
+      // No bundle (or no sources next to it): load the entry's modules.
     }
   }
   chosen.set(entry.href, result);

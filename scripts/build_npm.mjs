@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Builds the npm package into dist/: one ES module per source module (the module structure is
-// kept, so a worker loads `dist/lib/_entry.js` and every module exists once per realm), plus a
-// `.d.ts` per module from `tsc -p tsconfig.build.json`.
+// kept, so every module a program imports exists once), plus a `.d.ts` per module from
+// `tsc -p tsconfig.build.json`, and the worker entry's bundles (state a worker's bundle shares
+// with the modules its tasks import lives on globalThis, as in the repository).
 //
 //   mod.ts, lib/**, runtimes/**, server/** (.ts)  → dist/**/*.js + dist/**/*.d.ts
 //   cli/**, bench/** (.ts: the `polycore` CLI and  → dist/cli/**.js, dist/bench/**.js (no .d.ts:
 //     the benchmark suites it runs)                  they are programs, not API)
 //   dist/cli.js (package.json "bin")              → written: `import "./cli/polycore.js"`
+//   lib/_entry.ts and what it imports (what a     → dist/generated/ (scripts/build_entry.mjs), used
+//     worker runs)                                   by the adapters as in the repository: a worker
+//                                                    loads a bundle, not dist/lib/ module by module
 //   runtimes/*.mjs (Node's TypeScript loader)     → copied
 //   bench/fixtures/*.mjs, bench/python/*.py,      → copied
 //     bench/report.md
@@ -39,9 +43,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { buildPage } from "./build_page.mjs";
+import { buildWorkerEntry } from "./build_entry.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -238,6 +243,8 @@ function buildDeclarations() {
 const started = performance.now();
 rmSync(DIST, { recursive: true, force: true });
 const modules = await buildModules();
+// After dist/lib/ and dist/runtimes/: the adapters use a bundle only when it is the newest.
+await buildWorkerEntry(pathToFileURL(join(DIST, "generated") + sep));
 await buildBrowserScript();
 copyLoaders();
 const benchFiles = copyBenchFiles();
@@ -245,6 +252,6 @@ writeBin();
 const declarations = buildDeclarations();
 console.log(
   `build_npm: ${modules} modules, ${benchFiles} bench files and ${declarations} declaration ` +
-    `files in dist/ ` +
+    `files in dist/, and the worker entry's bundles in dist/generated/ ` +
     `(${Math.round(performance.now() - started)} ms)`,
 );

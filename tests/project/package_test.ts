@@ -169,6 +169,7 @@ describe("the npm package, installed from its tarball", slow, () => {
         adapter: name,
         ...core,
         server: "names its peers",
+        workers: name === "deno" ? "modules" : "bundle",
       });
     });
   }
