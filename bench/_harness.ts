@@ -36,6 +36,7 @@ import {
   backends,
   type BenchReport,
   type BenchRow,
+  type BenchUnit,
   formatWithUnit,
   isRate,
   type MachineInfo,
@@ -258,15 +259,25 @@ export async function measureSuite(
 
 /** A `×` row from per-round ratios. */
 export function ratioRow(suite: string, name: string, perRound: readonly number[]): BenchRow {
+  return valuesRow(suite, name, "×", perRound);
+}
+
+/** A row from values a suite measured itself (say, samples taken in pairs), in `unit`. */
+export function valuesRow(
+  suite: string,
+  name: string,
+  unit: BenchUnit,
+  values: readonly number[],
+): BenchRow {
   return {
     suite,
     name,
     runtime: runtime.name,
-    unit: "×",
-    median: median(perRound),
-    min: Math.min(...perRound),
-    max: Math.max(...perRound),
-    samples: perRound.length,
+    unit,
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    samples: values.length,
   };
 }
 

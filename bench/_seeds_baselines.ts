@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { Pool, runtime } from "../mod.ts";
-import type { BenchRatio, BenchRow, BenchTask } from "./_harness.ts";
+import { type BenchRatio, type BenchRow, type BenchTask, ratioRow, valuesRow } from "./_harness.ts";
 
 /** A benchmark that holds workers: its task, and how to stop them. */
 export interface Running {
@@ -37,20 +37,41 @@ async function sequentially(call: (i: number) => Promise<number>): Promise<numbe
   return total;
 }
 
-/** Two raw `node:worker_threads` workers: started, one message each, terminated (threads). */
-export function rawStart(names: BaselineNames): Running {
+/**
+ * `Pool(2)` starts (`poolStart`: start, a task on each worker, terminate) next to raw
+ * `node:worker_threads` ones (2 workers started, one message each, terminated), taken in pairs:
+ * each sample starts the raw workers, then the pool, so both see the same moment of a shared
+ * machine. Both rows and the ratio row (the median of the per-pair ratios) come from the pairs:
+ * on a 2-vCPU VM one start varies from 0.7× to 1.3× of the next within a round, so medians of
+ * starts taken a round apart (and after different neighbours) could not resolve 10%.
+ */
+export function startPairs(
+  names: BaselineNames,
+  poolStart: () => Promise<unknown>,
+): Running {
   const readyUrl = new URL("./fixtures/ready_worker.mjs", import.meta.url);
+  const raw: number[] = [];
+  const pool: number[] = [];
   return {
     tasks: [{
-      name: names.rawStart,
+      name: names.start,
       fn: async () => {
+        let began = performance.now();
         const workers = [0, 1].map(() => new Worker(readyUrl));
         await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))));
         await Promise.all(workers.map((w) => w.terminate()));
-        return workers.length;
+        raw.push(performance.now() - began);
+        began = performance.now();
+        const result = await poolStart();
+        pool.push(performance.now() - began);
+        return result;
       },
     }],
-    ratios: [{ name: names.startRatio, numerator: names.start, denominator: names.rawStart }],
+    rows: () => [
+      valuesRow("seeds", names.start, "ms", pool),
+      valuesRow("seeds", names.rawStart, "ms", raw),
+      ratioRow("seeds", names.startRatio, pool.map((p, i) => p / raw[i])),
+    ],
     stop: async () => {},
   };
 }

@@ -46,7 +46,7 @@ import {
   Queue,
   Value,
 } from "../mod.ts";
-import { rawStart, roundTrips, type Running } from "./_seeds_baselines.ts";
+import { roundTrips, type Running, startPairs } from "./_seeds_baselines.ts";
 import {
   type Backend,
   type BenchRow,
@@ -110,18 +110,20 @@ const double = (x: number) => x * 2;
 /** JavaScript runs cpu_intensive ~50× faster than CPython: this n gives CPython's 10**6 weight. */
 const bigNumbers = [3e7, 3e7, 3e7, 3e7];
 
+/** `Pool(2)`: start, a tiny task on each worker (`chunksize` 1), terminate. */
+async function startPool(backend: Backend): Promise<number[]> {
+  const pool = new Pool({ processes: 2, backend });
+  const result = await pool.map(tiny, [1, 2], { chunksize: 1 });
+  await pool.terminate();
+  if (result[0] + result[1] !== 5) throw new Error(`wrong result ${result}`);
+  return result;
+}
+
+/** The start row: on threads in pairs with raw worker_threads (see `startPairs`). */
 function poolStart(backend: Backend): Running {
+  if (backend === "thread") return startPairs(names, () => startPool(backend));
   return {
-    tasks: [{
-      name: on(names.start, backend),
-      fn: async () => {
-        const pool = new Pool({ processes: 2, backend });
-        const result = await pool.map(tiny, [1, 2], { chunksize: 1 });
-        await pool.terminate();
-        if (result[0] + result[1] !== 5) throw new Error(`wrong result ${result}`);
-        return result;
-      },
-    }],
+    tasks: [{ name: on(names.start, backend), fn: () => startPool(backend) }],
     stop: async () => {},
   };
 }
@@ -368,7 +370,7 @@ try {
     managers.push(manager);
     running.push(poolStart(backend), await pools(backend));
     if (backend === "thread") {
-      running.push(rawStart(names), await roundTrips(names), lockedCounter(), queueThroughput());
+      running.push(await roundTrips(names), lockedCounter(), queueThroughput());
     }
     running.push(
       await pipePingPong(backend, backend === "process" ? manager : undefined),

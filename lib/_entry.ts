@@ -98,7 +98,6 @@ async function runAsProcess(message: ToWorker & { tag: "run" }): Promise<void> {
   }
   releaseRevivedHandles();
   postSettled([outcome]);
-  warmUp();
   if (!outcome.ok) {
     const error = outcome.error;
     const text = error.kind === "error" ? error.error.stack : String(error.value);
@@ -122,7 +121,11 @@ async function initialize(init: BootData["init"]): Promise<boolean> {
 
 let warm = false;
 
-/** After the first task: lets the runtime keep the code compiled so far for later workers. */
+/**
+ * After a pool worker's first batch: lets the runtime keep the code compiled so far for later
+ * workers (a `Process`'s run, which takes another path, does not: a cache it made would leave
+ * the pool's path to be compiled in every pool worker).
+ */
 function warmUp(): void {
   if (warm) return;
   warm = true;

@@ -3,19 +3,12 @@
 // --no-experimental-strip-types from whichever runtime runs the suite.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import process from "node:process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { nodeBinary } from "../fixtures/pinned_node.ts";
 
 const root = new URL("../../", import.meta.url);
-
-function nodeBinary(): string {
-  const pinned = fileURLToPath(new URL("node_modules/.bin/node", root));
-  if (existsSync(pinned)) return pinned;
-  if (!("Deno" in globalThis) && !("Bun" in globalThis)) return process.execPath;
-  return "node";
-}
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

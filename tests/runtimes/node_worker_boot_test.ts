@@ -14,20 +14,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { after, describe, it } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Pool, runtime } from "../../mod.ts";
 import { until } from "../fixtures/pool_helpers.ts";
+import { nodeBinary } from "../fixtures/pinned_node.ts";
 
 const root = new URL("../../", import.meta.url);
-
-function nodeBinary(): string {
-  const pinned = fileURLToPath(new URL("node_modules/.bin/node", root));
-  if (existsSync(pinned)) return pinned;
-  if (!("Deno" in globalThis) && !("Bun" in globalThis)) return process.execPath;
-  return "node";
-}
 
 /** What the stand-in bundle reports: see `standIn`. */
 interface Report {
