@@ -3,9 +3,9 @@
 //
 // A worker that loads the entry as an ES module spends ~2 ms in Node's module loader and then
 // compiles each function the first time it runs. Here the bundle is compiled as one script with
-// a V8 code cache (_entry.bundle.cjs.cache): the first worker that runs a task on a machine saves
-// the code compiled by then, and every later worker starts from it — a pool worker then runs its
-// first task ~2.5 ms sooner (issue 14). A cache V8 rejects (another Node, other V8 flags) is
+// a V8 code cache (_entry.bundle.cjs.cache): the first pool worker that runs a task on a machine
+// saves the code compiled by then, and every later worker starts from it — a pool worker then runs
+// its first task ~2.5 ms sooner (issue 14). A cache V8 rejects (another Node, other V8 flags) is
 // replaced the same way; a folder that cannot be written only means no cache.
 "use strict";
 const { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } = require(
@@ -46,8 +46,8 @@ function mayWrite() {
 }
 
 if ((cachedData === undefined || script.cachedDataRejected) && mayWrite()) {
-  // Called by the Node adapter's `warmedUp()` once this worker has run its first task, so the
-  // cache holds the code of a task's whole path, not only the bundle's top level.
+  // Called by the Node adapter's `warmedUp()` once this pool worker has run its first batch, so
+  // the cache holds the code of a task's whole path, not only the bundle's top level.
   globalThis[Symbol.for("polycore.saveCompiledCode")] = () => {
     const partial = `${cacheFile}.${process.pid}-${threadId}`;
     try {
