@@ -165,8 +165,8 @@ export interface Runtime {
   /** Writes text to standard error, unbuffered where possible. */
   writeError(text: string): void;
   /**
-   * Called once in a worker, after its first task: a runtime that keeps compiled code for later
-   * workers saves it now (Node: the code cache of `runtimes/node_worker_boot.cjs`).
+   * Called once in a pool worker, after its first batch of tasks: a runtime that keeps compiled
+   * code for later workers saves it now (Node: the code cache of `runtimes/node_worker_boot.cjs`).
    */
   warmedUp(): void;
   /** Reads a text file (a task's module source). */

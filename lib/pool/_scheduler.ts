@@ -176,7 +176,7 @@ export class Scheduler {
   #planNext(worker: PoolWorker): void {
     this.#clearNext(worker);
     if (worker.batches !== 1) return;
-    const endMs = this.#estimates.expectedEndMs([...worker.inFlight.values()]);
+    const endMs = this.#estimates.expectedEndMs(worker.inFlight.values());
     if (endMs === undefined) return;
     worker.nextDueTimer = setTimeout(() => {
       worker.nextDueTimer = undefined;

@@ -64,7 +64,7 @@ export class TaskEstimates {
    * When a long batch is expected to end, for a batch too long to prefetch behind (ms from now);
    * `undefined` when it is short (prefetched anyway) or not measured yet.
    */
-  expectedEndMs(batch: readonly PoolCall[]): number | undefined {
+  expectedEndMs(batch: Iterable<PoolCall>): number | undefined {
     let total = 0;
     for (const call of batch) {
       const estimate = this.#estimates.get(call.spec);
