@@ -21,7 +21,13 @@ import {
 } from "./task/_protocol.ts";
 import { packedOutcome } from "./task/_packed.ts";
 import { releaseRevivedHandles, transfersOf, uncloneablePart } from "./task/values.ts";
-import { invoke, runCall, syncManagerWrites } from "./task/_task_runner.ts";
+import {
+  invoke,
+  managerWritesPending,
+  runCall,
+  runCallNow,
+  syncManagerWrites,
+} from "./task/_task_runner.ts";
 
 const thread = runtime.workerContext();
 const parent: MessageEndpoint | null = thread?.parent ?? runtime.childContext();
@@ -39,6 +45,8 @@ function post(message: FromWorker): void {
 
 /** Posts outcomes, moving values marked with transfer(); an unsendable result fails its call. */
 function postSettled(outcomes: Outcome[], elapsedMs = 0): void {
+  // A pool thread's plain result goes in its results box when the parent looks there.
+  if (outcomes.length === 1 && doorbell?.postOutcome(outcomes[0], elapsedMs)) return;
   const transfers: Transferable[] = [];
   outcomes = outcomes.map((o) => {
     if (!o.ok) return o;
@@ -139,13 +147,20 @@ let doorbell: DoorbellListener | undefined;
 async function runBatch(calls: readonly Call[]): Promise<void> {
   running++;
   const start = performance.now();
-  const outcomes = calls.length === 1
-    ? [await runCall(calls[0])]
+  // A lone call that ends at once (most) settles without a turn of the promise machinery; only
+  // when no other batch is under way, whose calls (still resolving their task) must run first.
+  const now = calls.length === 1 && running === 1 ? runCallNow(calls[0]) : undefined;
+  const outcomes = now !== undefined && !(now instanceof Promise)
+    ? [now]
+    : calls.length === 1
+    ? [await (now ?? runCall(calls[0]))]
     : await Promise.all(calls.map(runCall));
   // Alone in the worker, a batch also waits for manager calls its tasks did not await. Their
   // failures are reported elsewhere: a write's by its task's own sync (runCall), an unawaited
   // call's as the worker's unhandled rejection; so the result goes out regardless.
-  if (running === 1) await syncManagerWrites(true).catch(() => {});
+  if (running === 1 && managerWritesPending()) await syncManagerWrites(true).catch(() => {});
+  // About to be idle: the next call may go in the call box while the result goes back.
+  if (running === 1) doorbell?.listen();
   postSettled(outcomes, performance.now() - start);
   warmUp();
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.

@@ -10,17 +10,36 @@
  * work takes longer), the next waits skip it (see `_spin_backoff.ts`), so a pool of long tasks
  * soon spends no CPU on it. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
  *
+ * While awake, each turn also polls the result sources of the workers it waits for (a thread's
+ * results box, `_doorbell.ts`): a worker puts a plain result there instead of posting it only
+ * while the loop looks, which spares the message's clone and its event on both sides.
+ *
  * @module
  */
 import { runtime } from "../../runtimes/mod.ts";
 import { SpinBackoff } from "../sync/_spin_backoff.ts";
 
 /** How long the loop stays awake for a result after a call or the last result (ms). */
-export const awakeMs = 0.25;
+export const awakeMs = 1;
+/**
+ * How long one turn polls the result sources before it lets the loop go on (ms): a round trip to
+ * an idle thread takes about this, so most results are taken in the turn after their call.
+ */
+export const turnSpinMs = 0.02;
 /** Spells in a row that may catch nothing before waits start skipping them. */
 export const awakePatience = 4;
 /** The most waits in a row that do not keep the loop awake. */
 export const maxSkippedWaits = 64;
+
+/** Where a worker may leave its results while the loop is awake and looks (see `_doorbell.ts`). */
+export interface ResultSource {
+  /** The loop starts looking: results may be left here from now on. */
+  open(): void;
+  /** Hands over a result left here, if any; whether it did. */
+  poll(): boolean;
+  /** The loop stops looking; false when a result is being left: poll again, then close. */
+  close(): boolean;
+}
 
 /**
  * The loop's awake spells for one thread: {@linkcode AwakeLoop.expect} when work goes out,
@@ -43,34 +62,67 @@ export class AwakeLoop {
   #awake = false;
   /** Whether a result came in the current spell. */
   #caught = false;
+  /** The result sources polled in the current spell. */
+  readonly #sources = new Set<ResultSource>();
   readonly #backoff = new SpinBackoff(awakePatience, maxSkippedWaits);
   readonly #now: () => number;
+  readonly #spinMs: number;
 
   /**
    * @param nextTurn Runs a function on the loop's next turn, without sleeping (none: never awake).
    * @param now The clock, in ms (tests pass their own).
+   * @param spinMs How long a turn polls the sources ({@linkcode turnSpinMs}; tests whose clock
+   * stands still pass 0: a turn then polls a few times).
    */
   constructor(
     nextTurn: ((turn: () => void) => void) | undefined,
     now: () => number = () => performance.now(),
+    spinMs: number = turnSpinMs,
   ) {
     this.#nextTurn = nextTurn;
     this.#now = now;
+    this.#spinMs = spinMs;
   }
 
-  /** Work went out whose result will be posted back: stay awake for it, unless skipping. */
-  expect(): void {
+  /**
+   * Work is going out whose result will be posted back (or left in `source`): stay awake for it,
+   * polling `source`, unless skipping. Call it before the work goes, so that `source` is open in
+   * time; {@linkcode AwakeLoop.settled} when it could not go after all.
+   */
+  expect(source?: ResultSource): void {
     if (this.#nextTurn === undefined) return;
     this.#pending++;
     if (this.#awake) {
       this.#until = this.#now() + awakeMs;
+      this.#look(source);
       return;
     }
     if (!this.#backoff.shouldSpin()) return;
     this.#awake = true;
     this.#caught = false;
     this.#until = this.#now() + awakeMs;
+    this.#look(source);
     this.#nextTurn(this.#turn);
+  }
+
+  /**
+   * Polls the sources until one hands over a result, for at most {@linkcode turnSpinMs}: a
+   * result left meanwhile is taken at once rather than a turn later.
+   */
+  #pollSources(): void {
+    if (this.#sources.size === 0) return;
+    const until = this.#now() + this.#spinMs;
+    for (let spin = 1;; spin++) {
+      let taken = false;
+      for (const source of this.#sources) taken = source.poll() || taken;
+      if (taken || ((spin & 7) === 0 && this.#now() >= until)) return;
+    }
+  }
+
+  #look(source: ResultSource | undefined): void {
+    if (source === undefined || this.#sources.has(source)) return;
+    source.open();
+    this.#sources.add(source);
   }
 
   /** A result came. */
@@ -83,8 +135,14 @@ export class AwakeLoop {
   }
 
   readonly #turn = (): void => {
+    this.#pollSources();
     if (this.#pending > 0 && this.#now() < this.#until) {
       this.#nextTurn!(this.#turn);
+      return;
+    }
+    for (const source of this.#sources) if (source.close()) this.#sources.delete(source);
+    if (this.#sources.size > 0) {
+      this.#nextTurn!(this.#turn); // a result is being left: take it on the next turn
       return;
     }
     this.#awake = false;

@@ -12,12 +12,22 @@
  * own timers and I/O wait (for at most that long), as after any task that
  * ran that long.
  *
+ * A call small enough for a box (`_mailbox.ts`) skips the port: while the
+ * worker waits idle it looks in its call box too, and the parent puts a single
+ * call there when the worker holds no other work (so nothing sent earlier, such
+ * as the task's source, can still be on its way). A plain result goes back
+ * through the results box while the parent's loop is awake and polls it
+ * (`_awake_loop.ts`).
+ *
  * @module
  */
 import { runtime } from "../../runtimes/mod.ts";
 import type { PortLike, Transferable } from "../../runtimes/types.ts";
+import type { Call, FromWorker, Outcome, ToWorker } from "../task/_protocol.ts";
 import { SpinBackoff } from "../sync/_spin_backoff.ts";
 import { spinUntilChanged } from "../sync/_spinner.ts";
+import type { ResultSource } from "./_awake_loop.ts";
+import { fitsBox, Mailbox } from "./_mailbox.ts";
 
 /** How long an idle worker blocks for its next call before it returns to its event loop (ms). */
 export const idleBlockMs = 2;
@@ -28,7 +38,12 @@ export const idleBlockMs = 2;
  * nothing, the next idle waits skip it (see `_spin_backoff.ts`): a worker whose calls come rarely
  * soon spins no more.
  */
-export const idleSpinMs = 0.1;
+export const idleSpinMs = 0.5;
+/**
+ * A call that rings within this of an idle wait's start (ms) came soon enough that spinning for
+ * it was worth its time: the spin missed it by a pause on the other side, not for want of calls.
+ */
+export const nearMissMs = 1;
 /** Idle spins in a row that may catch nothing before idle waits start skipping the spin. */
 export const spinPatience = 4;
 /** The most idle waits in a row that skip the spin. */
@@ -44,16 +59,85 @@ function takeAll(port: PortLike, handler: (message: unknown) => void): boolean {
   return taken;
 }
 
-/** What a worker gets at boot: the port its calls arrive on and the counter rung for each. */
+/** What a worker gets at boot: the port its calls arrive on, the counter rung for each, its boxes. */
 export interface DoorbellEnds {
   readonly port: PortLike;
   readonly bell: Int32Array;
+  /** The call box's buffer (see `_mailbox.ts`). */
+  readonly calls: SharedArrayBuffer;
+  /** The results box's buffer. */
+  readonly results: SharedArrayBuffer;
+}
+
+/** A call's cells before its values in a box: id, task key (or {@linkcode moduleTask}), value count. */
+const callCells = 3;
+/** The key cell of a module task's call (its URL and export name lead the values). */
+const moduleTask = -1;
+/** A result's cells before its value: call id, the batch's elapsed ms. */
+const resultCells = 2;
+
+/** A call's values in a box (the task's names, then the arguments), or none if it does not fit. */
+function boxedCall(call: Call): { key: number; values: unknown[] } | undefined {
+  const { task, args } = call;
+  if (call.mode !== undefined || call.handles !== undefined || !Array.isArray(args)) return;
+  const found = task.kind === "module"
+    ? { key: moduleTask, values: [task.url, task.exportName, ...args] }
+    : task.source === undefined
+    ? { key: task.key, values: [task.name, ...args] }
+    : undefined;
+  return found && fitsBox(found.values, callCells) ? found : undefined;
+}
+
+/** The call in a box (see {@linkcode boxedCall}); the box closes. */
+function unboxedCall(box: Mailbox): ToWorker {
+  const id = box.cell(0);
+  const key = box.cell(1);
+  if (key === moduleTask) {
+    const [url, exportName, ...args] = box.read(callCells, box.cell(2));
+    const task = { kind: "module", url: url as string, exportName: exportName as string } as const;
+    return { tag: "run", calls: [{ id, task, args }] };
+  }
+  const [name, ...args] = box.read(callCells, box.cell(2));
+  return {
+    tag: "run",
+    calls: [{ id, task: { kind: "function", key, name: name as string }, args }],
+  };
+}
+
+/** The parent's side of the results box: polled by its loop while awake. */
+class ResultBox implements ResultSource {
+  readonly box: Mailbox = new Mailbox();
+  hear?: (message: unknown) => void;
+  gone = false;
+
+  open(): void {
+    if (!this.gone) this.box.open();
+  }
+
+  poll(): boolean {
+    const box = this.box;
+    if (!box.full) return false;
+    const id = box.cell(0);
+    const elapsedMs = box.cell(1);
+    const [value] = box.read(resultCells, 1);
+    box.open();
+    this.hear?.(
+      { tag: "settled", outcomes: [{ id, ok: true, value }], elapsedMs } satisfies FromWorker,
+    );
+    return true;
+  }
+
+  close(): boolean {
+    return this.gone || this.box.close();
+  }
 }
 
 /** The parent's side: posts calls on the port and rings. */
 export class Doorbell {
   readonly #port: MessagePort;
   readonly #bell: Int32Array;
+  readonly #calls = new Mailbox();
+  readonly #results = new ResultBox();
   /** For the worker's boot data (the port moves with it: see `transfer`). */
   readonly ends: DoorbellEnds;
 
@@ -63,7 +147,17 @@ export class Doorbell {
     // Only the worker listens; the parent's end must not keep the program alive (Deno).
     (this.#port as MessagePort & { unref?: () => void }).unref?.();
     this.#bell = new Int32Array(new SharedArrayBuffer(4));
-    this.ends = { port: channel.port2, bell: this.#bell };
+    this.ends = {
+      port: channel.port2,
+      bell: this.#bell,
+      calls: this.#calls.buffer,
+      results: this.#results.box.buffer,
+    };
+  }
+
+  /** The results box, for the loop to poll while it is awake (see `_awake_loop.ts`). */
+  get results(): ResultSource {
+    return this.#results;
   }
 
   /** What must move with the boot data. */
@@ -77,6 +171,7 @@ export class Doorbell {
    * not keep the program alive; the worker does, while it has work.
    */
   onMessage(handler: (message: unknown) => void): void {
+    this.#results.hear = handler;
     runtime.onPortMessage(this.#port, handler);
     (this.#port as MessagePort & { unref?: () => void }).unref?.();
   }
@@ -84,6 +179,21 @@ export class Doorbell {
   /** Hands the messages already on the port to `handler` now (before the worker's exit counts). */
   drain(handler: (message: unknown) => void): void {
     takeAll(this.#port, handler);
+    this.#results.poll();
+  }
+
+  /**
+   * Puts one call in the worker's call box and rings, if the call fits and the worker is
+   * looking there; whether it did. Only for a worker holding no other work (see the module doc).
+   */
+  postCall(call: Call): boolean {
+    const boxed = boxedCall(call);
+    if (!boxed || !this.#calls.claim()) return false;
+    this.#calls.write([call.id, boxed.key, boxed.values.length], boxed.values);
+    this.#calls.seal();
+    Atomics.add(this.#bell, 0, 1);
+    Atomics.notify(this.#bell, 0);
+    return true;
   }
 
   /** Sends a message to the worker and wakes it if it is blocked waiting for one. */
@@ -93,8 +203,9 @@ export class Doorbell {
     Atomics.notify(this.#bell, 0);
   }
 
-  /** Closes the parent's port (the worker is gone). */
+  /** Closes the parent's port (the worker is gone): its results box is no longer polled. */
   close(): void {
+    this.#results.gone = true;
     this.#port.close();
   }
 }
@@ -102,6 +213,8 @@ export class Doorbell {
 /** The worker's side: hears calls from the port, and blocks for the next one when idle. */
 export class DoorbellListener {
   readonly #ends: DoorbellEnds;
+  readonly #calls: Mailbox;
+  readonly #results: Mailbox;
   readonly #deliver: (message: unknown) => void;
   /** The bell's count when the port was last found empty. */
   #seen = 0;
@@ -112,6 +225,8 @@ export class DoorbellListener {
 
   constructor(ends: DoorbellEnds, deliver: (message: unknown) => void, blockMs = idleBlockMs) {
     this.#ends = ends;
+    this.#calls = new Mailbox(ends.calls);
+    this.#results = new Mailbox(ends.results);
     this.#deliver = deliver;
     this.#blockMs = blockMs;
     runtime.onPortMessage(ends.port, deliver);
@@ -123,29 +238,82 @@ export class DoorbellListener {
   }
 
   /**
-   * Delivers the calls waiting on the port; when there are none, blocks until the next call
-   * rings (or {@linkcode idleBlockMs}, or the `blockMs` given, pass) and delivers what came. Returns whether a call came.
+   * Sends a call's plain result through the results box if the parent polls it; whether it did
+   * (if not, it goes by {@linkcode DoorbellListener.post}).
+   */
+  postOutcome(outcome: Outcome, elapsedMs: number): boolean {
+    if (!outcome.ok || outcome.packed !== undefined) return false;
+    const values = [outcome.value];
+    if (!fitsBox(values, resultCells) || !this.#results.claim()) return false;
+    this.#results.write([outcome.id, elapsedMs], values);
+    this.#results.seal();
+    return true;
+  }
+
+  /** Starts looking in the call box: this worker is about to be idle (see `waitIdle`). */
+  listen(): void {
+    this.#calls.open();
+  }
+
+  /**
+   * Delivers the calls waiting on the port or in the box; when there are none, blocks until the
+   * next call rings (or {@linkcode idleBlockMs}, or the `blockMs` given, pass) and delivers what
+   * came. Returns whether a call came. The call box is looked in only meanwhile.
    */
   waitIdle(): boolean {
-    // A call posted after this load rings after it; one posted before is on the port already,
-    // whether or not the event loop has delivered it (which does not read the bell).
+    this.#calls.open();
+    // A call posted after this load rings after it; one posted before is on the port or in the
+    // box already, whether or not the event loop has delivered it (which does not read the bell).
     this.#seen = Atomics.load(this.#ends.bell, 0);
-    if (this.#deliverWaiting()) return true;
-    if (!this.#spin()) Atomics.wait(this.#ends.bell, 0, this.#seen, this.#blockMs);
-    return this.#deliverWaiting();
+    let came = this.#deliverWaiting();
+    if (!came) {
+      const spun = this.#backoff.shouldSpin();
+      if (!spun || !this.#spin()) this.#sleep(spun);
+      came = this.#deliverWaiting();
+    }
+    return this.#stopListening() || came;
   }
 
-  /** Delivers the messages on the port now; whether there were any. */
+  /** Delivers the messages on the port, then the call in the box, now; whether there were any. */
   #deliverWaiting(): boolean {
-    return takeAll(this.#ends.port, this.#deliver);
+    const fromPort = takeAll(this.#ends.port, this.#deliver);
+    return this.#takeCall() || fromPort;
   }
 
-  /** Spins for the doorbell (unless skipping); whether it rang. */
+  #takeCall(): boolean {
+    if (!this.#calls.full) return false;
+    this.#deliver(unboxedCall(this.#calls));
+    return true;
+  }
+
+  /** Closes the call box; a call put in it meanwhile is waited for and delivered (true). */
+  #stopListening(): boolean {
+    if (this.#calls.close()) return false;
+    const bell = this.#ends.bell;
+    // The parent claimed the box and rings once the call is in.
+    for (let rung = Atomics.load(bell, 0); !this.#calls.full; rung = Atomics.load(bell, 0)) {
+      Atomics.wait(bell, 0, rung, 1);
+    }
+    return this.#takeCall();
+  }
+
+  /** Spins for the doorbell; whether it rang. */
   #spin(): boolean {
-    if (!this.#backoff.shouldSpin()) return false;
     const rang = spinUntilChanged(this.#ends.bell, 0, this.#seen, idleSpinMs);
     if (rang) this.#backoff.paidOff();
-    else this.#backoff.missed();
     return rang;
+  }
+
+  /**
+   * Blocks until the bell rings or the wait's time is up. A ring within {@linkcode nearMissMs}
+   * says calls come often (the spin missed it by a pause of the other side: a collection, a
+   * preempted thread): spinning goes on, or resumes. Only a longer silence after a spin (`spun`)
+   * counts as a spin that did not pay.
+   */
+  #sleep(spun: boolean): void {
+    const start = performance.now();
+    const woke = Atomics.wait(this.#ends.bell, 0, this.#seen, this.#blockMs) !== "timed-out";
+    if (woke && performance.now() - start < nearMissMs) this.#backoff.paidOff();
+    else if (spun) this.#backoff.missed();
   }
 }

@@ -162,10 +162,19 @@ export class PoolWorker {
 
   #post(calls: Call[], transfer: Transferable[]): void {
     const message: ToWorker = { tag: "run", calls };
-    if (this.#doorbell) this.#doorbell.post(message, transfer);
-    else this.#channel.post(message, transfer);
+    const doorbell = this.#doorbell;
+    // A lone call to a worker holding nothing else may go in its call box (see `_doorbell.ts`).
+    const boxable = this.batches === 0 && calls.length === 1 && transfer.length === 0;
+    // Before the call goes: its result may come back at once, into a box the loop polls.
+    awakeLoop.expect(doorbell?.results);
+    try {
+      if (!doorbell) this.#channel.post(message, transfer);
+      else if (!(boxable && doorbell.postCall(calls[0]))) doorbell.post(message, transfer);
+    } catch (error) {
+      awakeLoop.settled();
+      throw error;
+    }
     this.batches++;
-    awakeLoop.expect();
   }
 
   #hold(calls: readonly PoolCall[]): void {

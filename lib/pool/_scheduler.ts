@@ -124,8 +124,10 @@ export class Scheduler {
   #flush(): void {
     this.#flushQueued = false;
     if (this.#state === "terminated" || this.#state === "broken") return;
+    this.#skipDone();
+    if (this.#queue.peek() === undefined) return this.#maybeShutdown();
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring);
-    for (const maxBatches of [1, 2]) {
+    for (let maxBatches = 1; maxBatches <= 2; maxBatches++) {
       for (const worker of ready) {
         this.#skipDone();
         const head = this.#queue.peek();
@@ -269,7 +271,9 @@ export class Scheduler {
   #onSettled(worker: PoolWorker, outcomes: readonly Outcome[], elapsedMs: number): void {
     const now = performance.now();
     let items = 0;
-    const specs = new Set<TaskSpec>();
+    // The tasks the batch ran: one, nearly always.
+    let spec: TaskSpec | undefined;
+    let specs: Set<TaskSpec> | undefined;
     this.#accounting.busy(elapsedMs);
     for (const outcome of outcomes) {
       const call = worker.inFlight.get(outcome.id);
@@ -277,12 +281,13 @@ export class Scheduler {
       worker.inFlight.delete(outcome.id);
       worker.completed++;
       items += call.items;
-      specs.add(call.spec);
+      if (spec === undefined) spec = call.spec;
+      else if (call.spec !== spec) (specs ??= new Set([spec])).add(call.spec);
       this.#accounting.ran(now - call.dispatchedAt);
       if (outcome.ok) this.#settle(call, true, outcome.value);
       else this.#settle(call, false, chunkError(call, worker, outcome));
     }
-    this.#estimates.record(specs, elapsedMs, items);
+    if (spec !== undefined) this.#estimates.record(specs ?? [spec], elapsedMs, items);
     this.#planNext(worker);
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined && worker.completed >= max && worker.inFlight.size === 0) {

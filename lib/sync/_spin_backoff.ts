@@ -46,9 +46,10 @@ export class SpinBackoff {
     return false;
   }
 
-  /** The spin caught what it waited for. */
+  /** The spin caught what it waited for (or would have, spinning a little longer): spin again. */
   paidOff(): void {
     this.#misses = 0;
+    this.#skips = 0;
     this.#skipRun = 0;
   }
 

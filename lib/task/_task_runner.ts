@@ -287,8 +287,59 @@ interface ManagerSync {
  * which only the thread's one running call may wait for.
  */
 export async function syncManagerWrites(unanswered = false): Promise<void> {
-  const hook = (globalThis as Record<symbol, unknown>)[managerSyncKey] as ManagerSync | undefined;
-  if (hook !== undefined && hook.pending.size > 0) await hook.syncAll(unanswered);
+  if (managerWritesPending()) await managerSync()!.syncAll(unanswered);
+}
+
+function managerSync(): ManagerSync | undefined {
+  return (globalThis as Record<symbol, unknown>)[managerSyncKey] as ManagerSync | undefined;
+}
+
+/** Whether {@linkcode syncManagerWrites} has anything to wait for. */
+export function managerWritesPending(): boolean {
+  const hook = managerSync();
+  return hook !== undefined && hook.pending.size > 0;
+}
+
+/** The function a descriptor names, when it is ready to call now (compiled or imported before). */
+function readyTask(task: TaskDescriptor): AnyFunction | undefined {
+  return task.kind === "module"
+    ? imported.get(`${task.url}#${task.exportName}`)
+    : compiled.get(task.key)?.fn;
+}
+
+/**
+ * Runs a call of `apply` mode at once when it can end at once, as {@linkcode runCall} would:
+ * its task ready, no handles to revive. Returns its outcome; the promise of it when the task
+ * went async (returned a promise, or left manager writes to wait for); `undefined`, having run
+ * nothing, when the call cannot start at once (then {@linkcode runCall} runs it).
+ */
+export function runCallNow(call: Call): Outcome | Promise<Outcome> | undefined {
+  if (call.mode !== undefined && call.mode !== "apply") return undefined;
+  if (call.handles !== undefined || !Array.isArray(call.args)) return undefined;
+  const fn = readyTask(call.task);
+  if (fn === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = fn(...call.args);
+  } catch (error) {
+    return failedCall(call, error);
+  }
+  if (isThenable(value) || managerWritesPending()) return settleLater(call, value);
+  return { id: call.id, ok: true, value };
+}
+
+async function settleLater(call: Call, value: unknown): Promise<Outcome> {
+  try {
+    const settled = await value;
+    await syncManagerWrites();
+    return { id: call.id, ok: true, value: settled };
+  } catch (error) {
+    return failedCall(call, error);
+  }
+}
+
+function failedCall(call: Call, error: unknown): Outcome {
+  return { id: call.id, ok: false, error: encodeThrown(explainFreeVariable(error, call.task)) };
 }
 
 /** Runs one call and settles it; its manager writes are served before it settles. */

@@ -2,7 +2,13 @@
 // (lib/pool/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AwakeLoop, awakeMs, awakePatience, maxSkippedWaits } from "../../lib/pool/_awake_loop.ts";
+import {
+  AwakeLoop,
+  awakeMs,
+  awakePatience,
+  maxSkippedWaits,
+  type ResultSource,
+} from "../../lib/pool/_awake_loop.ts";
 
 /** An event loop whose turns the test takes one at a time. */
 function manualTurns() {
@@ -29,6 +35,41 @@ function manualTurns() {
 let clock = 0;
 const now = () => clock;
 
+/**
+ * A worker's results box as the loop sees it: `left` results waiting; `writing` closes that fail
+ * (a result on its way in); `onPoll` runs when a poll hands one over.
+ */
+function fakeSource(onPoll: () => void = () => {}) {
+  const source = {
+    opened: 0,
+    polls: 0,
+    left: 0,
+    writing: 0,
+    isOpen: false,
+    open() {
+      source.opened++;
+      source.isOpen = true;
+    },
+    poll(): boolean {
+      source.polls++;
+      if (source.left === 0) return false;
+      source.left--;
+      onPoll();
+      return true;
+    },
+    close(): boolean {
+      if (source.writing > 0) {
+        source.writing--;
+        source.left++; // it arrives: the next poll takes it
+        return false;
+      }
+      source.isOpen = false;
+      return true;
+    },
+  } satisfies ResultSource & Record<string, unknown>;
+  return source;
+}
+
 /** Moves the clock past the awake spell, so the next turn finds it over. */
 function outlastSpell(): void {
   clock += awakeMs * 2;
@@ -37,7 +78,7 @@ function outlastSpell(): void {
 describe("keeping the event loop awake for a result", () => {
   it("takes turns while a result is awaited, and stops once it came", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn, now);
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
     awake.expect();
     assert.equal(loop.waiting, 1);
     let turns = 0;
@@ -51,7 +92,7 @@ describe("keeping the event loop awake for a result", () => {
 
   it("one chain of turns serves every result awaited at once", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn, now);
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
     awake.expect();
     awake.expect();
     assert.equal(loop.waiting, 1);
@@ -65,7 +106,7 @@ describe("keeping the event loop awake for a result", () => {
 
   it("spells that catch nothing, 4 in a row, make the next waits skip them: 1, 2, 4, … 64", () => {
     const loop = manualTurns();
-    const awake = new AwakeLoop(loop.nextTurn, now);
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
     /** Waits that skip the spell until one keeps the loop awake; whether that one catches it. */
     const skipsThen = (catches: boolean): number => {
       let skipped = 0;
@@ -97,5 +138,47 @@ describe("keeping the event loop awake for a result", () => {
     awake.expect();
     awake.settled();
     awake.settled(); // more results than calls are ignored
+  });
+
+  it("polls the result sources it expects results from, and hands a result over as it comes", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    const source = fakeSource(() => awake.settled());
+    awake.expect(source);
+    awake.expect(source);
+    assert.equal(source.opened, 1, "opened once for the spell");
+    assert.ok(source.isOpen);
+    let turns = 0;
+    loop.runAll(() => {
+      if (++turns === 2) source.left = 2;
+    });
+    assert.equal(turns, 3, "both results were taken in the second and third turns");
+    assert.equal(source.isOpen, false, "closed when the spell ended");
+  });
+
+  it("a source that cannot close yet (a result on its way in) is polled until it has handed it over", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    let handed = 0;
+    const source = fakeSource(() => handed++);
+    awake.expect(source);
+    source.writing = 1;
+    loop.runAll(outlastSpell);
+    assert.equal(handed, 1, "the late result was taken before the loop let the source go");
+    assert.equal(source.isOpen, false);
+  });
+
+  it("a wait that skips the spell does not open its source: its worker posts instead", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    for (let miss = 0; miss < awakePatience; miss++) {
+      awake.expect();
+      loop.runAll(outlastSpell);
+      awake.settled();
+    }
+    const source = fakeSource();
+    awake.expect(source);
+    assert.equal(loop.waiting, 0, "skipped");
+    assert.equal(source.opened, 0);
   });
 });

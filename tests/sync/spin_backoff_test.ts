@@ -42,4 +42,13 @@ describe("backing off a spin", () => {
     backoff.missed();
     assert.equal(skipped(backoff), 1, "the skipping starts over from one");
   });
+
+  it("a wait that skipped the spin but got its call soon after ends the skipping at once", () => {
+    const backoff = new SpinBackoff(1, 64);
+    for (let miss = 0; miss < 4; miss++) backoff.missed(), skipped(backoff);
+    backoff.missed(); // 16 waits to skip from here
+    assert.equal(backoff.shouldSpin(), false);
+    backoff.paidOff(); // that wait's call came soon: it would have paid to spin
+    assert.equal(backoff.shouldSpin(), true, "the remaining skips are dropped");
+  });
 });
