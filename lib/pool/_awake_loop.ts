@@ -8,7 +8,8 @@
  * It stays awake while results keep coming within {@linkcode awakeMs} of the last call or
  * result; after {@linkcode awakePatience} spells in a row that catch nothing in that time (the
  * work takes longer), the next waits skip it (see `_spin_backoff.ts`), so a pool of long tasks
- * soon spends no CPU on it. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
+ * soon spends no CPU on it; a result that comes within a spell of a wait that skipped it brings the
+ * spells back at once. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
  *
  * While awake, each turn also polls the result sources of the workers it waits for (a thread's
  * results box, `_doorbell.ts`): a worker puts a plain result there instead of posting it only
@@ -62,6 +63,8 @@ export class AwakeLoop {
   #awake = false;
   /** Whether a result came in the current spell. */
   #caught = false;
+  /** When the last wait that skipped its spell began (ms). */
+  #skippedAt = -Infinity;
   /** The result sources polled in the current spell. */
   readonly #sources = new Set<ResultSource>();
   readonly #backoff = new SpinBackoff(awakePatience, maxSkippedWaits);
@@ -86,18 +89,24 @@ export class AwakeLoop {
 
   /**
    * Work is going out whose result will be posted back (or left in `source`): stay awake for it,
-   * polling `source`, unless skipping. Call it before the work goes, so that `source` is open in
-   * time; {@linkcode AwakeLoop.settled} when it could not go after all.
+   * polling `source`, unless skipping, or unless it is expected to take longer than a spell
+   * (`expectedMs`, when measured): then its result, posted, wakes the loop. Call it before the
+   * work goes, so that `source` is open in time; {@linkcode AwakeLoop.settled} when it could not
+   * go after all.
    */
-  expect(source?: ResultSource): void {
+  expect(source?: ResultSource, expectedMs?: number): void {
     if (this.#nextTurn === undefined) return;
     this.#pending++;
+    if (expectedMs !== undefined && expectedMs >= awakeMs) return;
     if (this.#awake) {
       this.#until = this.#now() + awakeMs;
       this.#look(source);
       return;
     }
-    if (!this.#backoff.shouldSpin()) return;
+    if (!this.#backoff.shouldSpin()) {
+      this.#skippedAt = this.#now();
+      return;
+    }
     this.#awake = true;
     this.#caught = false;
     this.#until = this.#now() + awakeMs;
@@ -129,7 +138,11 @@ export class AwakeLoop {
   settled(): void {
     if (this.#pending === 0) return;
     this.#pending--;
-    if (!this.#awake) return;
+    if (!this.#awake) {
+      // A result that came within a spell of a wait that skipped it: spells pay again.
+      if (this.#now() - this.#skippedAt < awakeMs) this.#backoff.paidOff();
+      return;
+    }
     this.#caught = true;
     this.#until = this.#now() + awakeMs;
   }

@@ -2,15 +2,15 @@
  * How a pool's thread worker gets its calls quickly when idle (the
  * "doorbell" of piscina): calls go over a port of their own, and the parent
  * rings a shared counter after each message. A worker with nothing running
- * spins, then blocks, on that counter for at most {@linkcode idleBlockMs} and
- * takes the message from the port at once when it rings — a spinning thread
- * takes it in a µs or two, a blocked one in a few, where waking its event
- * loop costs tens (most of a round trip on a 2-core VM). A call the event
- * loop delivered meanwhile does not read the bell, so each idle wait first
- * looks at the port, then waits for a ring newer than that look. When nothing comes in time the worker goes back to
- * its event loop, and messages arrive as usual. While a worker blocks, its
- * own timers and I/O wait (for at most that long), as after any task that
- * ran that long.
+ * spins (for as long as `_idle_spin.ts` says), then blocks, on that counter
+ * for at most {@linkcode idleBlockMs} and takes the message from the port at
+ * once when it rings — a spinning thread takes it in a µs or two, a blocked
+ * one in a few, where waking its event loop costs tens (most of a round trip
+ * on a 2-core VM). A call the event loop delivered meanwhile does not read the
+ * bell, so each idle wait first looks at the port, then waits for a ring newer
+ * than that look. When nothing comes in time the worker goes back to its event
+ * loop, and messages arrive as usual. While a worker blocks, its own timers and
+ * I/O wait (for at most that long), as after any task that ran that long.
  *
  * A call small enough for a box (`_mailbox.ts`) skips the port: while the
  * worker waits idle it looks in its call box too, and the parent puts a single
@@ -24,30 +24,13 @@
 import { runtime } from "../../runtimes/mod.ts";
 import type { PortLike, Transferable } from "../../runtimes/types.ts";
 import type { Call, FromWorker, Outcome, ToWorker } from "../task/_protocol.ts";
-import { SpinBackoff } from "../sync/_spin_backoff.ts";
 import { spinUntilChanged } from "../sync/_spinner.ts";
 import type { ResultSource } from "./_awake_loop.ts";
 import { fitsBox, Mailbox } from "./_mailbox.ts";
+import { IdleSpin } from "./_idle_spin.ts";
 
 /** How long an idle worker blocks for its next call before it returns to its event loop (ms). */
 export const idleBlockMs = 2;
-/**
- * How long an idle worker first spins for its next call (ms): in a sequential round trip the
- * next call comes within this, and a spinning thread takes it in a few µs, where even a blocked
- * one takes tens on an idle vCPU. After {@linkcode spinPatience} spins in a row that catch
- * nothing, the next idle waits skip it (see `_spin_backoff.ts`): a worker whose calls come rarely
- * soon spins no more.
- */
-export const idleSpinMs = 0.5;
-/**
- * A call that rings within this of an idle wait's start (ms) came soon enough that spinning for
- * it was worth its time: the spin missed it by a pause on the other side, not for want of calls.
- */
-export const nearMissMs = 1;
-/** Idle spins in a row that may catch nothing before idle waits start skipping the spin. */
-export const spinPatience = 4;
-/** The most idle waits in a row that skip the spin. */
-export const maxSkippedSpins = 64;
 
 /** Hands every message waiting on `port` to `handler`, now; whether there was any. */
 function takeAll(port: PortLike, handler: (message: unknown) => void): boolean {
@@ -218,7 +201,7 @@ export class DoorbellListener {
   readonly #deliver: (message: unknown) => void;
   /** The bell's count when the port was last found empty. */
   #seen = 0;
-  readonly #backoff = new SpinBackoff(spinPatience, maxSkippedSpins);
+  readonly #spin = new IdleSpin();
 
   /** How long an idle wait blocks (ms). */
   readonly #blockMs: number;
@@ -265,13 +248,20 @@ export class DoorbellListener {
     // A call posted after this load rings after it; one posted before is on the port or in the
     // box already, whether or not the event loop has delivered it (which does not read the bell).
     this.#seen = Atomics.load(this.#ends.bell, 0);
+    const start = performance.now();
     let came = this.#deliverWaiting();
+    let spunMs = 0;
     if (!came) {
-      const spun = this.#backoff.shouldSpin();
-      if (!spun || !this.#spin()) this.#sleep(spun);
+      spunMs = this.#spin.next();
+      const bell = this.#ends.bell;
+      if (spunMs === 0 || !spinUntilChanged(bell, 0, this.#seen, spunMs)) {
+        Atomics.wait(bell, 0, this.#seen, this.#blockMs);
+      }
       came = this.#deliverWaiting();
     }
-    return this.#stopListening() || came;
+    came = this.#stopListening() || came;
+    this.#spin.ended(performance.now() - start, came, spunMs);
+    return came;
   }
 
   /** Delivers the messages on the port, then the call in the box, now; whether there were any. */
@@ -295,25 +285,5 @@ export class DoorbellListener {
       Atomics.wait(bell, 0, rung, 1);
     }
     return this.#takeCall();
-  }
-
-  /** Spins for the doorbell; whether it rang. */
-  #spin(): boolean {
-    const rang = spinUntilChanged(this.#ends.bell, 0, this.#seen, idleSpinMs);
-    if (rang) this.#backoff.paidOff();
-    return rang;
-  }
-
-  /**
-   * Blocks until the bell rings or the wait's time is up. A ring within {@linkcode nearMissMs}
-   * says calls come often (the spin missed it by a pause of the other side: a collection, a
-   * preempted thread): spinning goes on, or resumes. Only a longer silence after a spin (`spun`)
-   * counts as a spin that did not pay.
-   */
-  #sleep(spun: boolean): void {
-    const start = performance.now();
-    const woke = Atomics.wait(this.#ends.bell, 0, this.#seen, this.#blockMs) !== "timed-out";
-    if (woke && performance.now() - start < nearMissMs) this.#backoff.paidOff();
-    else if (spun) this.#backoff.missed();
   }
 }

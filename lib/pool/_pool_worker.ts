@@ -116,13 +116,13 @@ export class PoolWorker {
   }
 
   /**
-   * Sends calls as one message. Calls that cannot be cloned are returned
-   * (with why) instead of sent; the rest still go.
+   * Sends calls as one message, expected to run `expectedMs` (if measured). Calls that cannot be
+   * cloned are returned (with why) instead of sent; the rest still go.
    */
-  send(calls: readonly PoolCall[]): { call: PoolCall; error: unknown }[] {
+  send(calls: readonly PoolCall[], expectedMs?: number): { call: PoolCall; error: unknown }[] {
     const wire = calls.map((call) => this.#toWire(call));
     try {
-      this.#post(wire, calls.flatMap((c) => c.args.transfer));
+      this.#post(wire, calls.flatMap((c) => c.args.transfer), expectedMs);
       this.#hold(calls);
       return [];
     } catch {
@@ -137,6 +137,7 @@ export class PoolWorker {
         this.#post(
           sendable.map((call) => this.#toWire(call)),
           sendable.flatMap((c) => c.args.transfer),
+          expectedMs,
         );
         this.#hold(sendable);
       }
@@ -160,13 +161,13 @@ export class PoolWorker {
     };
   }
 
-  #post(calls: Call[], transfer: Transferable[]): void {
+  #post(calls: Call[], transfer: Transferable[], expectedMs: number | undefined): void {
     const message: ToWorker = { tag: "run", calls };
     const doorbell = this.#doorbell;
     // A lone call to a worker holding nothing else may go in its call box (see `_doorbell.ts`).
     const boxable = this.batches === 0 && calls.length === 1 && transfer.length === 0;
     // Before the call goes: its result may come back at once, into a box the loop polls.
-    awakeLoop.expect(doorbell?.results);
+    awakeLoop.expect(doorbell?.results, expectedMs);
     try {
       if (!doorbell) this.#channel.post(message, transfer);
       else if (!(boxable && doorbell.postCall(calls[0]))) doorbell.post(message, transfer);

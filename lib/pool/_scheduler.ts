@@ -166,7 +166,8 @@ export class Scheduler {
         call.timer = setTimeout(() => this.#timeOut(call, worker), call.timeoutMs);
       }
     }
-    for (const { call, error } of worker.send(batch)) this.#settle(call, false, error);
+    const expectedMs = this.#estimates.expectedMs(batch);
+    for (const { call, error } of worker.send(batch, expectedMs)) this.#settle(call, false, error);
     this.#planNext(worker);
     this.#releaseIdle(); // workers that got none of the queue must not wait for it
   }

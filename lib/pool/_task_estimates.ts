@@ -65,13 +65,19 @@ export class TaskEstimates {
    * `undefined` when it is short (prefetched anyway) or not measured yet.
    */
   expectedEndMs(batch: Iterable<PoolCall>): number | undefined {
+    const total = this.expectedMs(batch);
+    return total === undefined || total < prefetchBelowMs ? undefined : total;
+  }
+
+  /** How long a batch is expected to run (ms); `undefined` while one of its tasks is unmeasured. */
+  expectedMs(batch: Iterable<PoolCall>): number | undefined {
     let total = 0;
     for (const call of batch) {
       const estimate = this.#estimates.get(call.spec);
       if (estimate === undefined) return undefined;
       total += estimate * call.items;
     }
-    return total < prefetchBelowMs ? undefined : total;
+    return total;
   }
 
   /** How many items a batch led by `head` may carry. */

@@ -111,6 +111,7 @@ describe("keeping the event loop awake for a result", () => {
     const skipsThen = (catches: boolean): number => {
       let skipped = 0;
       for (awake.expect(); loop.waiting === 0; awake.expect()) {
+        outlastSpell(); // its result came later than a spell would have lasted
         awake.settled();
         skipped++;
       }
@@ -180,5 +181,35 @@ describe("keeping the event loop awake for a result", () => {
     awake.expect(source);
     assert.equal(loop.waiting, 0, "skipped");
     assert.equal(source.opened, 0);
+  });
+
+  it("a result that comes soon after a wait that skipped its spell brings the spells back", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    for (let miss = 0; miss < awakePatience + 3; miss++) {
+      awake.expect();
+      loop.runAll(outlastSpell);
+      outlastSpell(); // the result comes late, spell or no spell
+      awake.settled();
+    }
+    awake.expect();
+    assert.equal(loop.waiting, 0, "skipping");
+    clock += awakeMs / 2;
+    awake.settled(); // it would have been caught
+    awake.expect();
+    assert.equal(loop.waiting, 1, "awake again for the next result");
+  });
+
+  it("a result expected to take longer than a spell is not waited for awake", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    const source = fakeSource();
+    awake.expect(source, awakeMs * 4);
+    assert.equal(loop.waiting, 0, "no spell");
+    assert.equal(source.opened, 0, "its worker posts the result");
+    awake.settled();
+    awake.expect(source, awakeMs / 10); // a short one still gets a spell
+    assert.equal(loop.waiting, 1);
+    assert.equal(source.opened, 1);
   });
 });
