@@ -140,12 +140,12 @@ function warmUp(): void {
   runtime.warmedUp();
 }
 
-/** Batches of calls running here, and a pool thread's doorbell (see `_doorbell.ts`). */
+/** Batches delivered here and not yet settled, and a pool thread's doorbell (see `_doorbell.ts`). */
 let running = 0;
 let doorbell: DoorbellListener | undefined;
 
+/** Runs a delivered batch (counted in `running` since its delivery). */
 async function runBatch(calls: readonly Call[]): Promise<void> {
-  running++;
   const start = performance.now();
   // A lone call that ends at once (most) settles without a turn of the promise machinery; only
   // when no other batch is under way, whose calls (still resolving their task) must run first.
@@ -187,8 +187,11 @@ function receive(message: ToWorker): void {
     case "run":
       if (boot!.role === "process") void runAsProcess(message);
       else {
+        // Counted from now: a batch delivered behind this one must not find the worker idle.
+        running++;
         void initialized.then((ok) => {
           if (ok) void runBatch(message.calls);
+          else running--;
         });
       }
       break;

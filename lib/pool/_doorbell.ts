@@ -34,10 +34,16 @@ export const idleBlockMs = 2;
 
 /** Hands every message waiting on `port` to `handler`, now; whether there was any. */
 function takeAll(port: PortLike, handler: (message: unknown) => void): boolean {
-  let taken = false;
+  const taken = takeWaiting(port);
+  taken?.forEach(handler);
+  return taken !== undefined;
+}
+
+/** The messages waiting on `port`, taken off it (none: `undefined`). */
+function takeWaiting(port: PortLike): unknown[] | undefined {
+  let taken: unknown[] | undefined;
   for (let next = runtime.takeMessage(port); next; next = runtime.takeMessage(port)) {
-    taken = true;
-    handler(next.message);
+    (taken ??= []).push(next.message);
   }
   return taken;
 }
@@ -264,10 +270,17 @@ export class DoorbellListener {
     return came;
   }
 
-  /** Delivers the messages on the port, then the call in the box, now; whether there were any. */
+  /**
+   * Delivers the call in the box, then the messages on the port, now; whether there were any.
+   * The box's call is the older: the parent puts a call there only when the worker holds no other
+   * work, so whatever is on the port was sent after it, and after it was sealed. So the port is
+   * read first: a message found there means the box's call, if any, is in.
+   */
   #deliverWaiting(): boolean {
-    const fromPort = takeAll(this.#ends.port, this.#deliver);
-    return this.#takeCall() || fromPort;
+    const fromPort = takeWaiting(this.#ends.port);
+    const fromBox = this.#takeCall();
+    fromPort?.forEach(this.#deliver);
+    return fromBox || fromPort !== undefined;
   }
 
   #takeCall(): boolean {

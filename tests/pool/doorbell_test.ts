@@ -66,8 +66,8 @@ describe("a pool thread's doorbell", () => {
     bell.post({ tag: "run", calls: [knownCall(3, [4])] } satisfies ToWorker);
     assert.equal(listener.waitIdle(), true);
     assert.deepEqual(delivered, [
-      { tag: "run", calls: [knownCall(3, [4])] }, // what is on the port comes first, then the box
       { tag: "run", calls: [knownCall(2, [-0, "a ✓", null, undefined, true])] },
+      { tag: "run", calls: [knownCall(3, [4])] }, // sent after the box's call: delivered after it
     ]);
     const module = { kind: "module", url: "file:///tasks.ts", exportName: "double" } as const;
     listener.listen();
