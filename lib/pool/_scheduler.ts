@@ -36,9 +36,15 @@ const maxEarlyExits = 3;
  * How long before a long batch is expected to end its worker is sent the next one (ms): about a
  * result's and a call's trip between threads or processes, which the worker would otherwise
  * spend idle (Python's workers find their next task waiting in the queue's pipe). Balance and
- * cancellation give up no more than this.
+ * cancellation give up no more than this, or {@linkcode nextDueLeadShare} of the batch.
  */
 const nextDueLeadMs = 2;
+/**
+ * The least share of a long batch's expected time its next one is sent ahead by: the estimate is
+ * a moving average, and a batch that ends 5% sooner than it (a quieter moment of the machine) would
+ * otherwise leave its worker idle for the round trip the lead is for.
+ */
+const nextDueLeadShare = 0.15;
 
 /** Queues calls and runs them on a set of workers. */
 export class Scheduler {
@@ -185,7 +191,7 @@ export class Scheduler {
       worker.nextDueTimer = undefined;
       worker.nextDue = true;
       this.#flush();
-    }, Math.max(0, endMs - nextDueLeadMs));
+    }, Math.max(0, endMs - Math.max(nextDueLeadMs, endMs * nextDueLeadShare)));
   }
 
   #clearNext(worker: PoolWorker): void {
