@@ -32,19 +32,6 @@ import { runtime } from "../../runtimes/mod.ts";
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
 
 const maxEarlyExits = 3;
-/**
- * How long before a long batch is expected to end its worker is sent the next one (ms): about a
- * result's and a call's trip between threads or processes, which the worker would otherwise
- * spend idle (Python's workers find their next task waiting in the queue's pipe). Balance and
- * cancellation give up no more than this, or {@linkcode nextDueLeadShare} of the batch.
- */
-const nextDueLeadMs = 2;
-/**
- * The least share of a long batch's expected time its next one is sent ahead by: the estimate is
- * a moving average, and a batch that ends 5% sooner than it (a quieter moment of the machine) would
- * otherwise leave its worker idle for the round trip the lead is for.
- */
-const nextDueLeadShare = 0.15;
 
 /** Queues calls and runs them on a set of workers. */
 export class Scheduler {
@@ -185,13 +172,13 @@ export class Scheduler {
   #planNext(worker: PoolWorker): void {
     this.#clearNext(worker);
     if (worker.batches !== 1) return;
-    const endMs = this.#estimates.expectedEndMs(worker.inFlight.values());
-    if (endMs === undefined) return;
+    const dueMs = this.#estimates.nextDueMs(worker.inFlight.values());
+    if (dueMs === undefined) return;
     worker.nextDueTimer = setTimeout(() => {
       worker.nextDueTimer = undefined;
       worker.nextDue = true;
       this.#flush();
-    }, Math.max(0, endMs - Math.max(nextDueLeadMs, endMs * nextDueLeadShare)));
+    }, dueMs);
   }
 
   #clearNext(worker: PoolWorker): void {

@@ -13,6 +13,19 @@ import type { TaskSpec } from "../task/task.ts";
 /** How much work one message to a worker carries, when its items are tiny (ms). */
 const targetMessageMs = 2;
 const prefetchBelowMs = 5;
+/**
+ * How long before a long batch is expected to end its worker is sent the next one (ms): about a
+ * result's and a call's trip between threads or processes, which the worker would otherwise
+ * spend idle (Python's workers find their next task waiting in the queue's pipe). Balance and
+ * cancellation give up no more than this, or {@linkcode nextDueLeadShare} of the batch.
+ */
+const nextDueLeadMs = 2;
+/**
+ * The least share of a long batch's expected time its next one is sent ahead by: the estimate is
+ * a moving average, and a batch that ends 5% sooner than it (a quieter moment of the machine) would
+ * otherwise leave its worker idle for the round trip the lead is for.
+ */
+const nextDueLeadShare = 0.15;
 /** The most items one message carries. */
 const maxItemsPerMessage = 4096;
 
@@ -61,12 +74,14 @@ export class TaskEstimates {
   }
 
   /**
-   * When a long batch is expected to end, for a batch too long to prefetch behind (ms from now);
-   * `undefined` when it is short (prefetched anyway) or not measured yet.
+   * When to send the worker of a long batch, too long to prefetch behind, its next one (ms from
+   * now): ahead of the batch's expected end by {@linkcode nextDueLeadMs} or
+   * {@linkcode nextDueLeadShare} of it; `undefined` when it is short or not measured yet.
    */
-  expectedEndMs(batch: Iterable<PoolCall>): number | undefined {
-    const total = this.expectedMs(batch);
-    return total === undefined || total < prefetchBelowMs ? undefined : total;
+  nextDueMs(batch: Iterable<PoolCall>): number | undefined {
+    const endMs = this.expectedMs(batch);
+    if (endMs === undefined || endMs < prefetchBelowMs) return undefined;
+    return Math.max(0, endMs - Math.max(nextDueLeadMs, endMs * nextDueLeadShare));
   }
 
   /** How long a batch is expected to run (ms); `undefined` while one of its tasks is unmeasured. */
