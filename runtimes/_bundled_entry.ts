@@ -8,7 +8,7 @@
  * stale bundle is never run. The npm package has them in `dist/generated/`,
  * built with the rest of `dist/`, and always uses them. Node starts its
  * workers from a bootstrap that compiles the CommonJS bundle with a code cache
- * (`runtimes/node_worker_boot.cjs`).
+ * (`runtimes/node_worker_boot.cjs`); Bun from a CommonJS bundle with its bytecode.
  *
  * @module
  */
@@ -61,15 +61,29 @@ export function preferBundledEntry(entry: URL): URL {
  * {@linkcode preferBundledEntry} chooses.
  */
 export function preferNodeBoot(entry: URL): URL {
-  const key = `boot:${entry.href}`;
+  return preferBesideBundle(entry, ".boot.cjs");
+}
+
+/**
+ * On Bun: `entry`'s CommonJS bundle with bytecode (`lib/x.ts` → `generated/x.bun.cjs` and
+ * `x.bun.cjs.jsc`, see `scripts/build_entry.mjs`) when its build is fresh, else what
+ * {@linkcode preferBundledEntry} chooses.
+ */
+export function preferBunBundle(entry: URL): URL {
+  return preferBesideBundle(entry, ".bun.cjs");
+}
+
+/** The file built beside `entry`'s fresh ES module bundle, named with `suffix`, if there is one. */
+function preferBesideBundle(entry: URL, suffix: string): URL {
+  const key = `${suffix}:${entry.href}`;
   const known = chosen.get(key);
   if (known) return known;
   const bundle = preferBundledEntry(entry);
   let result = bundle;
   if (bundle !== entry) {
     // Built with the ES module bundle, so as fresh as it.
-    const boot = new URL(bundle.href.replace(/\.bundle\.mjs$/, ".boot.cjs"));
-    if (fsModule().existsSync(fileURLToPath(boot))) result = boot;
+    const beside = new URL(bundle.href.replace(/\.bundle\.mjs$/, suffix));
+    if (fsModule().existsSync(fileURLToPath(beside))) result = beside;
   }
   chosen.set(key, result);
   return result;

@@ -15,7 +15,7 @@ import {
   unrefChannel,
   writeStderr,
 } from "./_worker_threads.ts";
-import { preferBundledEntry } from "./_bundled_entry.ts";
+import { preferBunBundle } from "./_bundled_entry.ts";
 import { currentChildContext, spawnChildProcess } from "./_child_process.ts";
 import { osModule } from "./_builtins.ts";
 import { connectSocket, listenSocket } from "./_socket.ts";
@@ -38,9 +38,9 @@ export function createBunRuntime(): Runtime {
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) =>
-      spawnWorkerThread(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
+      spawnWorkerThread(preferBunBundle(entry), options, { enforceHeapLimit: false }),
     spawnProcess: (entry, options) =>
-      spawnChildProcess(preferBundledEntry(entry), options, { enforceHeapLimit: false }),
+      spawnChildProcess(preferBunBundle(entry), options, { enforceHeapLimit: false }),
     workerContext: currentWorkerContext,
     childContext: currentChildContext,
     unrefBroadcastChannel: unrefChannel,

@@ -3,13 +3,19 @@
 // dist/generated/ (scripts/build_npm.mjs):
 // - _entry.bundle.mjs (+ chunks/), an ES module, for Deno's and Bun's workers;
 // - _entry.bundle.cjs, one CommonJS script, with _entry.boot.cjs (a copy of
-//   runtimes/node_worker_boot.cjs) that compiles it with a V8 code cache, for Node's.
+//   runtimes/node_worker_boot.cjs) that compiles it with a V8 code cache, for Node's;
+// - _entry.bun.cjs, one CommonJS script with its bytecode (_entry.bun.cjs.jsc, made by
+//   `bun build --bytecode`, CommonJS only), for Bun's: a Bun worker starts ~2 ms sooner than
+//   from the ES module bundle (Pool(2) start 21.5 against 23.5 ms, issue 14). The bytecode is
+//   tied to the Bun that made it; another Bun ignores it and parses the script. Skipped (Bun
+//   then uses the ES module bundle) when no `bun` is at hand.
 // A worker loads them in a fraction of the time it takes to type-strip (or load one by one) the
 // modules of lib/; the adapters use them when they are newer than those modules
 // (runtimes/_bundled_entry.ts). Run by npm test, npm start and npm run bench.
 //
 // Usage: node scripts/build_entry.mjs
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -85,6 +91,59 @@ export async function buildWorkerEntry(folder) {
     new URL("../runtimes/node_worker_boot.cjs", import.meta.url),
     new URL("_entry.boot.cjs", folder),
   );
+  await buildBunEntry(folder);
+}
+
+/** The pinned Bun (`npm ci` installs it), else one on the PATH. */
+function bunCommand() {
+  const pinned = fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url));
+  return existsSync(pinned) ? pinned : "bun";
+}
+
+/**
+ * `_entry.bun.cjs` and its bytecode in `folder`: the entry as one CommonJS script (esbuild, as
+ * the others), then compiled to bytecode by Bun (which prints it again, so it only gets a file
+ * that is already a bundle).
+ */
+async function buildBunEntry(folder) {
+  const script = new URL("_entry.bun.cjs", folder);
+  const source = fileURLToPath(new URL("_entry.bun-source.cjs", folder));
+  await build({
+    ...common,
+    format: "cjs",
+    outfile: source,
+    // Bun's bundler replaces `__filename` (and `module.filename`) with the path it builds from:
+    // the module wrapper's own argument (`__filename`) still names where the script runs.
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(arguments[3]).href;' },
+  });
+  const outdir = fileURLToPath(folder);
+  const made = spawnSync(bunCommand(), [
+    "build",
+    source,
+    "--target=bun",
+    "--format=cjs",
+    "--bytecode",
+    "--minify-whitespace",
+    "--minify-syntax",
+    "--external=@nats-io/*",
+    `--outdir=${outdir}`,
+    "--entry-naming=_entry.bun.[ext]",
+  ], { encoding: "utf8" });
+  rmSync(source);
+  if (made.error || made.status !== 0) {
+    console.warn(
+      `build_entry: no bytecode bundle for Bun (${
+        made.error?.message ?? made.stderr.trim()
+      }); Bun's workers load the ES module bundle`,
+    );
+    return;
+  }
+  renameSync(new URL("_entry.bun.js", folder), script);
+  renameSync(new URL("_entry.bun.js.jsc", folder), new URL("_entry.bun.cjs.jsc", folder));
+  if (readFileSync(script, "utf8").includes(outdir)) {
+    throw new Error("_entry.bun.cjs names the folder it was built in: it would break once moved");
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

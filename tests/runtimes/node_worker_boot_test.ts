@@ -101,6 +101,7 @@ function expectedEntry(backend: "thread" | "process"): RegExp {
   if (runtime.name === "node") return /generated\/_entry\.bundle\.cjs/; // through the boot
   // Deno starts its threads from the TypeScript modules (see runtimes/deno.ts).
   if (runtime.name === "deno" && backend === "thread") return /lib\/task\/_task_runner\.ts/;
+  if (runtime.name === "bun") return /generated\/_entry\.bun\.cjs/; // with its bytecode
   return /generated\/chunks\/chunk-[\w-]+\.mjs/; // the ES module bundle
 }
 
