@@ -10,7 +10,9 @@
  * - `cpu_intensive(10**6)` × 4 (seed 001's sum of squares): one after another on the main thread,
  *   and `Pool(2).map` on a running pool; the speedup row is their per-round ratio.
  * - the same at n = 3·10**7 (JavaScript runs the loop ~50× faster than CPython, so this is the
- *   weight CPython's 10**6 has): sequential, Pool(2).map, and the speedup row.
+ *   weight CPython's 10**6 has), measured in pairs (bench/_seeds_cpu.ts): sequential, two raw
+ *   `node:worker_threads` given two calls each (the machine's ceiling), Pool(2).map per backend,
+ *   and the speedup rows (medians of per-sample ratios).
  * - raw `node:worker_threads`: 2 workers started, one message each, terminated; ms. The ratio row
  *   is polycore's Pool(2) start ÷ that (threads).
  * - sequential `await pool.apply(add, [i, 1])` on a running Pool(2), 200 per sample, µs per call;
@@ -47,6 +49,7 @@ import {
   Value,
 } from "../mod.ts";
 import { roundTrips, type Running, startPairs } from "./_seeds_baselines.ts";
+import { cpuPairs } from "./_seeds_cpu.ts";
 import {
   type Backend,
   type BenchRow,
@@ -95,6 +98,8 @@ const names = {
   bigSequential: "sequential: cpu_intensive(3·10**7) × 4, main thread",
   bigCpu: "Pool(2).map(cpu_intensive, [3·10**7] * 4)",
   bigSpeedup: "speedup at 3·10**7: sequential ÷ Pool(2).map",
+  bigRaw: "raw worker_threads: cpu_intensive(3·10**7) × 4, 2 workers × 2 in one message",
+  bigCeiling: "speedup at 3·10**7: sequential ÷ raw worker_threads (the ceiling)",
 };
 const on = (name: string, backend: Backend) =>
   backend === "thread" ? name : `${name} (process backend)`;
@@ -142,10 +147,6 @@ const sequential: BenchTask = {
   name: names.sequential,
   fn: () => checkCpu(numbers.map(cpuIntensive)),
 };
-const bigSequential: BenchTask = {
-  name: names.bigSequential,
-  fn: () => checkBig(bigNumbers.map(cpuIntensive)),
-};
 
 async function pools(backend: Backend): Promise<Running> {
   const pool = new Pool({ processes: 2, backend });
@@ -155,10 +156,6 @@ async function pools(backend: Backend): Promise<Running> {
   let doubled: number[] = [];
   return {
     tasks: [
-      {
-        name: on(names.bigCpu, backend),
-        fn: async () => checkBig(await pool.map(cpuIntensive, bigNumbers)),
-      },
       {
         name: on(names.cpu, backend),
         fn: async () => checkCpu(await pool.map(cpuIntensive, numbers)),
@@ -180,10 +177,6 @@ async function pools(backend: Backend): Promise<Running> {
       name: on(names.speedup, backend),
       numerator: names.sequential,
       denominator: on(names.cpu, backend),
-    }, {
-      name: on(names.bigSpeedup, backend),
-      numerator: names.bigSequential,
-      denominator: on(names.bigCpu, backend),
     }],
     stop: () => pool.terminate(),
   };
@@ -378,10 +371,25 @@ try {
       await managerWrites(backend, manager),
     );
   }
-  const tasks = [sequential, bigSequential, ...running.flatMap((r) => r.tasks)];
+  running.push(
+    await cpuPairs(
+      {
+        sequential: names.bigSequential,
+        raw: names.bigRaw,
+        ceiling: names.bigCeiling,
+        pool: (backend) => on(names.bigCpu, backend),
+        speedup: (backend) => on(names.bigSpeedup, backend),
+      },
+      selectedBackends(),
+      cpuIntensive,
+      bigNumbers,
+      checkBig,
+    ),
+  );
+  const tasks = [sequential, ...running.flatMap((r) => r.tasks)];
   const ratios = running.flatMap((r) => r.ratios ?? []);
-  // 5 rounds: the speedup rows are medians of per-round ratios, and on a 2-vCPU VM one round's
-  // ratio of 4 × 3·10**7 ranges from 1.5 to 2.1 (3 rounds let one or two such rounds decide).
+  // 5 rounds: the ratio rows of tasks are medians of per-round ratios, which swing by ±10% on a
+  // 2-vCPU VM (3 rounds let one or two bad rounds decide).
   const measured = await measureSuite(suite, tasks, { ratios, rounds: seedRounds, timeMs: 300 });
   const replacements = new Map<string, BenchRow[]>();
   for (const r of running) if (r.rows) replacements.set(r.tasks[0].name, r.rows());

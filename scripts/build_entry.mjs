@@ -1,7 +1,7 @@
 // Bundles the worker entry (lib/_entry.ts and what it imports) into plain JavaScript, in
 // generated/ (build output, kept out of lib/; not committed) and, for the npm package, in
 // dist/generated/ (scripts/build_npm.mjs):
-// - _entry.bundle.mjs (+ chunks/), an ES module, for Deno's and Bun's workers;
+// - _entry.bundle.mjs (+ chunks/), an ES module, for Deno's workers (and Bun's without the next);
 // - _entry.bundle.cjs, one CommonJS script, with _entry.boot.cjs (a copy of
 //   runtimes/node_worker_boot.cjs) that compiles it with a V8 code cache, for Node's;
 // - _entry.bun.cjs, one CommonJS script with its bytecode (_entry.bun.cjs.jsc, made by

@@ -1,0 +1,106 @@
+/**
+ * The seeds suite's CPU-bound speedup at 3·10**7 (bench/seeds_bench.ts), measured in pairs: each
+ * sample runs the four calls one after another on the main thread, then on two raw
+ * `node:worker_threads` given two calls each in one message (no library: the most two workers
+ * can get out of this machine), then with `Pool(2).map` on each backend, in an order that turns
+ * from sample to sample. The speedup rows are medians of the per-sample ratios: all of a sample's
+ * runs see the same moment of a shared machine, where ratios of medians taken a round apart
+ * swung by ±10% (one round's ratio ranged from 1.47 to 2.09 in a full run).
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import { Pool } from "../mod.ts";
+import type { Running } from "./_seeds_baselines.ts";
+import { type Backend, ratioRow, valuesRow } from "./_harness.ts";
+
+/** The row names of {@linkcode cpuPairs}. */
+export interface CpuPairNames {
+  /** The four calls on the main thread (ms). */
+  readonly sequential: string;
+  /** Two raw workers, two calls each (ms). */
+  readonly raw: string;
+  /** sequential ÷ raw (×): the ceiling a pool of two can reach here. */
+  readonly ceiling: string;
+  /** `Pool(2).map` on `backend` (ms). */
+  pool(backend: Backend): string;
+  /** sequential ÷ `Pool(2).map` on `backend` (×). */
+  speedup(backend: Backend): string;
+}
+
+/** The raw workers' side: two workers, each sent its half of the calls in one message. */
+function rawPair(): { run(inputs: readonly number[]): Promise<number[]>; stop(): Promise<void> } {
+  const url = new URL("./fixtures/cpu_worker.mjs", import.meta.url);
+  const workers = [new Worker(url), new Worker(url)];
+  const ask = (worker: Worker, inputs: readonly number[]) =>
+    new Promise<number[]>((resolve) => {
+      worker.once("message", resolve);
+      worker.postMessage(inputs);
+    });
+  return {
+    async run(inputs) {
+      const half = Math.ceil(inputs.length / 2);
+      const [a, b] = await Promise.all([
+        ask(workers[0], inputs.slice(0, half)),
+        ask(workers[1], inputs.slice(half)),
+      ]);
+      return [...a, ...b];
+    },
+    stop: async () => void await Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
+/**
+ * The pairs of `fn` over `inputs` (checked with `check`) on the main thread, on raw workers and
+ * on a `Pool(2)` per backend; one task whose rows are those of {@linkcode CpuPairNames}.
+ */
+export async function cpuPairs(
+  names: CpuPairNames,
+  backends: readonly Backend[],
+  fn: (n: number) => number,
+  inputs: readonly number[],
+  check: (results: number[]) => unknown,
+): Promise<Running> {
+  const raw = rawPair();
+  const pools = backends.map((backend) => ({ backend, pool: new Pool({ processes: 2, backend }) }));
+  const runs: { name: string; run: () => Promise<unknown> }[] = [
+    { name: names.sequential, run: async () => check(inputs.map(fn)) },
+    { name: names.raw, run: async () => check(await raw.run(inputs)) },
+    ...pools.map(({ backend, pool }) => ({
+      name: names.pool(backend),
+      run: async () => check(await pool.map(fn, inputs)),
+    })),
+  ];
+  for (const { run } of runs) await run(); // warm: workers started, code compiled
+  const times = new Map(runs.map(({ name }) => [name, [] as number[]]));
+  let samples = 0;
+  const perSample = (top: string, bottom: string) => {
+    const [t, b] = [times.get(top)!, times.get(bottom)!];
+    return t.map((x, i) => x / b[i]);
+  };
+  return {
+    tasks: [{
+      name: names.sequential,
+      fn: async () => {
+        const first = samples++ % runs.length;
+        for (let i = 0; i < runs.length; i++) {
+          const { name, run } = runs[(first + i) % runs.length];
+          const began = performance.now();
+          await run();
+          times.get(name)!.push(performance.now() - began);
+        }
+      },
+    }],
+    rows: () => [
+      ...runs.map(({ name }) => valuesRow("seeds", name, "ms", times.get(name)!)),
+      ratioRow("seeds", names.ceiling, perSample(names.sequential, names.raw)),
+      ...backends.map((backend) =>
+        ratioRow("seeds", names.speedup(backend), perSample(names.sequential, names.pool(backend)))
+      ),
+    ],
+    stop: async () => {
+      await raw.stop();
+      await Promise.all(pools.map(({ pool }) => pool.terminate()));
+    },
+  };
+}
