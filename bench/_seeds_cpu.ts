@@ -64,7 +64,7 @@ export async function cpuPairs(
   const raw = rawPair();
   const pools = backends.map((backend) => ({ backend, pool: new Pool({ processes: 2, backend }) }));
   const runs: { name: string; run: () => Promise<unknown> }[] = [
-    { name: names.sequential, run: async () => check(inputs.map(fn)) },
+    { name: names.sequential, run: () => Promise.resolve(check(inputs.map(fn))) },
     { name: names.raw, run: async () => check(await raw.run(inputs)) },
     ...pools.map(({ backend, pool }) => ({
       name: names.pool(backend),
