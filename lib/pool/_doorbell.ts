@@ -254,17 +254,18 @@ export class DoorbellListener {
     // A call posted after this load rings after it; one posted before is on the port or in the
     // box already, whether or not the event loop has delivered it (which does not read the bell).
     this.#seen = Atomics.load(this.#ends.bell, 0);
-    const start = performance.now();
-    let came = this.#deliverWaiting();
-    let spunMs = 0;
-    if (!came) {
-      spunMs = this.#spin.next();
-      const bell = this.#ends.bell;
-      if (spunMs === 0 || !spinUntilChanged(bell, 0, this.#seen, spunMs)) {
-        Atomics.wait(bell, 0, this.#seen, this.#blockMs);
-      }
-      came = this.#deliverWaiting();
+    if (this.#deliverWaiting()) {
+      this.#stopListening();
+      this.#spin.waiting();
+      return true;
     }
+    const start = performance.now();
+    const spunMs = this.#spin.next();
+    const bell = this.#ends.bell;
+    if (spunMs === 0 || !spinUntilChanged(bell, 0, this.#seen, spunMs)) {
+      Atomics.wait(bell, 0, this.#seen, this.#blockMs);
+    }
+    let came = this.#deliverWaiting();
     came = this.#stopListening() || came;
     this.#spin.ended(performance.now() - start, came, spunMs);
     return came;

@@ -60,8 +60,19 @@ export class IdleSpin {
   }
 
   /**
+   * The next call was already waiting when the thread went idle (sent ahead, as the next call of
+   * a long map is): calls come one after another, but nothing was spun for, so it neither makes
+   * up for silences nor counts as one. A CPU-bound map whose workers find each next call waiting
+   * and then meet a silence at its end so stops spinning at the end of each map, while both
+   * vCPUs are still needed.
+   */
+  waiting(): void {
+    this.#gapMs -= gapWeight * this.#gapMs;
+  }
+
+  /**
    * An idle wait ended after `waitedMs`, with a call (`came`) or not, having spun `spunMs` first
-   * (0: the call was already there, or the spin was skipped).
+   * (0: the spin was skipped).
    */
   ended(waitedMs: number, came: boolean, spunMs: number): void {
     this.#gapMs += gapWeight * (waitedMs - this.#gapMs);

@@ -20,8 +20,20 @@ describe("an idle pool thread's spin", () => {
     assert.equal(spin.next(), longSpinMs);
     for (let call = 0; call < 20; call++) spin.ended(streamGapMs * 4, true, longSpinMs);
     assert.equal(spin.next(), shortSpinMs, "gaps of four times a stream's");
-    for (let call = 0; call < 20; call++) spin.ended(0, true, 0); // calls already waiting
+    for (let call = 0; call < 20; call++) spin.waiting(); // calls already waiting
     assert.equal(spin.next(), longSpinMs);
+  });
+
+  it("calls found waiting do not keep it spinning through the silences between them", () => {
+    // A long map: each worker finds its next call waiting, then meets a silence at the map's end.
+    const spin = new IdleSpin();
+    for (let map = 0; map < spinPatience; map++) {
+      spin.waiting();
+      assert.ok(spin.next() > 0, "spins until that many silences");
+      spin.ended(2, false, spin.next());
+    }
+    spin.waiting();
+    assert.equal(spin.next(), 0, "skips the spin at the end of the next map");
   });
 
   it("one pause in a stream (a collection on the other side) does not end the long spin for long", () => {
