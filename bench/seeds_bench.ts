@@ -49,7 +49,7 @@ import {
   Value,
 } from "../mod.ts";
 import { roundTrips, type Running, startPairs } from "./_seeds_baselines.ts";
-import { cpuPairs } from "./_seeds_cpu.ts";
+import { type CpuPairNames, cpuPairs } from "./_seeds_cpu.ts";
 import {
   type Backend,
   type BenchRow,
@@ -103,6 +103,14 @@ const names = {
 };
 const on = (name: string, backend: Backend) =>
   backend === "thread" ? name : `${name} (process backend)`;
+/** The rows of the CPU-bound pairs at 3·10**7 (bench/_seeds_cpu.ts). */
+const pairNames: CpuPairNames = {
+  sequential: names.bigSequential,
+  raw: names.bigRaw,
+  ceiling: names.bigCeiling,
+  pool: (backend) => on(names.bigCpu, backend),
+  speedup: (backend) => on(names.bigSpeedup, backend),
+};
 
 /** Seed 001's `cpu_intensive(n)`: the sum of i * i for i < n. */
 function cpuIntensive(n: number): number {
@@ -371,21 +379,8 @@ try {
       await managerWrites(backend, manager),
     );
   }
-  running.push(
-    await cpuPairs(
-      {
-        sequential: names.bigSequential,
-        raw: names.bigRaw,
-        ceiling: names.bigCeiling,
-        pool: (backend) => on(names.bigCpu, backend),
-        speedup: (backend) => on(names.bigSpeedup, backend),
-      },
-      selectedBackends(),
-      cpuIntensive,
-      bigNumbers,
-      checkBig,
-    ),
-  );
+  const backends = selectedBackends();
+  running.push(await cpuPairs(pairNames, backends, cpuIntensive, bigNumbers, checkBig));
   const tasks = [sequential, ...running.flatMap((r) => r.tasks)];
   const ratios = running.flatMap((r) => r.ratios ?? []);
   // 5 rounds: the ratio rows of tasks are medians of per-round ratios, which swing by ±10% on a
