@@ -45,6 +45,8 @@ export class PoolWorker {
   nextDue = false;
   /** Sets {@linkcode PoolWorker.nextDue} when its long batch is about to end. */
   nextDueTimer?: ReturnType<typeof setTimeout>;
+  /** When the batch it runs now started, as far as the parent knows (`performance.now()`). */
+  batchStartedAt = 0;
   #referenced = true;
 
   /** How the worker ended, once it has. */

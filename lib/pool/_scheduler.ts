@@ -96,7 +96,12 @@ export class Scheduler {
     this.#queued++;
     // A closed pool still runs the rest of maps started before close(); its idle workers may be gone.
     if (this.#state === "closed") this.#replenish();
-    if (this.#queued === 1) { for (const worker of this.#workers) worker.keepAlive(true); }
+    if (this.#queued === 1) {
+      for (const worker of this.#workers) {
+        worker.keepAlive(true);
+        if (worker.nextDueTimer === undefined && !worker.nextDue) this.#planNext(worker);
+      }
+    }
     this.#scheduleFlush();
     return call;
   }
@@ -160,6 +165,7 @@ export class Scheduler {
       }
     }
     const expectedMs = this.#estimates.expectedMs(batch);
+    if (worker.batches === 0) worker.batchStartedAt = now;
     for (const { call, error } of worker.send(batch, expectedMs)) this.#settle(call, false, error);
     this.#planNext(worker);
     this.#releaseIdle(); // workers that got none of the queue must not wait for it
@@ -167,18 +173,21 @@ export class Scheduler {
 
   /**
    * When a worker runs one long batch (just sent, or left running when the one before it
-   * settled), plans to send it the next shortly before the batch is expected to end.
+   * settled) and calls are queued, plans to send it the next shortly before the batch is
+   * expected to end. With nothing queued it plans nothing (a call queued later plans it then):
+   * a timer that finds nothing to send still wakes this thread while every core computes.
    */
   #planNext(worker: PoolWorker): void {
     this.#clearNext(worker);
-    if (worker.batches !== 1) return;
+    if (worker.batches !== 1 || this.#queued === 0) return;
     const dueMs = this.#estimates.nextDueMs(worker.inFlight.values());
     if (dueMs === undefined) return;
+    const ranMs = performance.now() - worker.batchStartedAt;
     worker.nextDueTimer = setTimeout(() => {
       worker.nextDueTimer = undefined;
       worker.nextDue = true;
       this.#flush();
-    }, dueMs);
+    }, Math.max(0, dueMs - ranMs));
   }
 
   #clearNext(worker: PoolWorker): void {
@@ -282,6 +291,8 @@ export class Scheduler {
       else this.#settle(call, false, chunkError(call, worker, outcome));
     }
     if (spec !== undefined) this.#estimates.record(specs ?? [spec], elapsedMs, items);
+    // The batch behind the settled one (if any) runs from now.
+    worker.batchStartedAt = now;
     this.#planNext(worker);
     const max = this.#options.maxTasksPerChild;
     if (max !== undefined && worker.completed >= max && worker.inFlight.size === 0) {

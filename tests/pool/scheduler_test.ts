@@ -147,6 +147,13 @@ const numbered = (x: number): [number, number] => {
   return [g.ranSoFar, x];
 };
 
+/** Spins for `ms`, or (0) blocks until the test releases `gate`. */
+const long = (gate: Int32Array, ms: number): number => {
+  if (ms === 0) Atomics.wait(gate, 0, 0);
+  for (const end = Date.now() + ms; Date.now() < end;);
+  return ms;
+};
+
 describe("Scheduler on thread workers", () => {
   const schedulers: Scheduler[] = [];
   const start = (workers: number) => {
@@ -226,28 +233,28 @@ describe("Scheduler on thread workers", () => {
     );
   });
 
-  it("a worker on a long call gets its next call just before the long one ends, not sooner", async () => {
-    const scheduler = start(1);
-    /** Spins for `ms`, or (0) blocks until the test releases `gate`. */
-    const long = (gate: Int32Array, ms: number): number => {
-      if (ms === 0) Atomics.wait(gate, 0, 0);
-      for (const end = Date.now() + ms; Date.now() < end;);
-      return ms;
-    };
-    const gate = new Int32Array(new SharedArrayBuffer(4));
-    await submit(scheduler, long, [gate, 60]).seen.done; // measured: one call takes ~60 ms
-    const running = submit(scheduler, long, [gate, 0]);
-    const next = submit(scheduler, long, [gate, 5]);
-    await until(() => scheduler.stats().busy === 1, "the worker runs the long call");
-    assert.equal(scheduler.stats().queued, 1, "the next waits in the queue (still cancellable)");
-    await until(() => scheduler.stats().busy === 2, "the next is sent while the long one runs");
-    assert.equal(running.seen.settled, 0, "the long call has not ended");
-    Atomics.store(gate, 0, 1);
-    Atomics.notify(gate, 0);
-    await Promise.all([running.seen.done, next.seen.done]);
-    assert.deepEqual([running.seen.value, next.seen.value], [0, 5]);
-    assert.deepEqual([running.seen.settled, next.seen.settled], [1, 1]);
-  });
+  // The next call is queued with the long one, or only once the long one runs (nothing queued
+  // when it went out: the worker's next is planned when a call comes).
+  for (const queuedWhen of ["with the long one", "while the long one runs"]) {
+    it(`a worker on a long call gets its next call (queued ${queuedWhen}) just before the long one ends, not sooner`, async () => {
+      const scheduler = start(1);
+      const gate = new Int32Array(new SharedArrayBuffer(4));
+      await submit(scheduler, long, [gate, 60]).seen.done; // measured: one call takes ~60 ms
+      const running = submit(scheduler, long, [gate, 0]);
+      const queueNext = () => submit(scheduler, long, [gate, 5]);
+      let next = queuedWhen === "with the long one" ? queueNext() : undefined;
+      await until(() => scheduler.stats().busy === 1, "the worker runs the long call");
+      next ??= queueNext();
+      assert.equal(scheduler.stats().queued, 1, "the next waits in the queue (still cancellable)");
+      await until(() => scheduler.stats().busy === 2, "the next is sent while the long one runs");
+      assert.equal(running.seen.settled, 0, "the long call has not ended");
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await Promise.all([running.seen.done, next.seen.done]);
+      assert.deepEqual([running.seen.value, next.seen.value], [0, 5]);
+      assert.deepEqual([running.seen.settled, next.seen.settled], [1, 1]);
+    });
+  }
 
   it("terminate() settles each call still queued or running once, with PoolTerminatedError", async () => {
     const scheduler = start(2);
