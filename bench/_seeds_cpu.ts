@@ -14,6 +14,14 @@ import { Pool } from "../mod.ts";
 import type { Running } from "./_seeds_baselines.ts";
 import { type Backend, ratioRow, valuesRow } from "./_harness.ts";
 
+/**
+ * Samples one call of the pairs' task takes. The harness calls a task 5 times a round for 5
+ * rounds, and 3 more times to warm up: 28 samples, whose median ratio moved by up to 2.5% from
+ * one full run to the next on this 2-vCPU VM, about as far as a pool lies below the ceiling.
+ * Three per call make 84 samples (and ~20 s more per runtime).
+ */
+const samplesPerCall = 3;
+
 /** The row names of {@linkcode cpuPairs}. */
 export interface CpuPairNames {
   /** The four calls on the main thread (ms). */
@@ -82,12 +90,14 @@ export async function cpuPairs(
     tasks: [{
       name: names.sequential,
       fn: async () => {
-        const first = samples++ % runs.length;
-        for (let i = 0; i < runs.length; i++) {
-          const { name, run } = runs[(first + i) % runs.length];
-          const began = performance.now();
-          await run();
-          times.get(name)!.push(performance.now() - began);
+        for (let sample = 0; sample < samplesPerCall; sample++) {
+          const first = samples++ % runs.length;
+          for (let i = 0; i < runs.length; i++) {
+            const { name, run } = runs[(first + i) % runs.length];
+            const began = performance.now();
+            await run();
+            times.get(name)!.push(performance.now() - began);
+          }
         }
       },
     }],

@@ -42,8 +42,10 @@ export class ChunkFailure {
 type Submitted = { promise: Promise<unknown>; cancel(): void };
 
 /**
- * `map` over collected items: chunks of `size` (numbers packed, when `pack`), each submitted
- * before the next is made, so workers start while the rest are packed; each chunk's results are
+ * `map` over collected items: chunks of `size` (numbers packed, when `pack`). The first
+ * `firstRound` chunks (one per worker) are submitted together, so the scheduler sends them one
+ * right after the other, as a program would start its workers; each chunk after them is submitted
+ * before the next is made, so workers run while the rest are packed. Each chunk's results are
  * copied as they arrive, while the workers run the next ones. A failure withdraws the chunks not
  * started.
  */
@@ -51,6 +53,7 @@ export async function mapInChunks(
   items: unknown[],
   size: number,
   pack: boolean,
+  firstRound: number,
   submit: (chunk: unknown[] | Float64Array, offset: number) => Submitted,
 ): Promise<unknown[]> {
   const chunks: Submitted[] = [];
@@ -62,8 +65,8 @@ export async function mapInChunks(
         offset,
       ),
     );
-    // Lets the scheduler send this chunk before the next is packed.
-    if (end < items.length) await undefined;
+    // Lets the scheduler send the chunks so far before the next is packed.
+    if (end < items.length && chunks.length >= firstRound) await undefined;
   }
   try {
     const out = new Array<unknown>(items.length);

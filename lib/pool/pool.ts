@@ -188,6 +188,7 @@ export class Pool {
       items,
       size,
       mode === "map",
+      this.processes,
       (chunk, offset) => this.#submit(spec, mode, chunk, offset, options, group),
     );
   }
