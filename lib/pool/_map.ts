@@ -41,13 +41,17 @@ export class ChunkFailure {
 /** A chunk submitted to the pool: its results, and how to withdraw it. */
 type Submitted = { promise: Promise<unknown>; cancel(): void };
 
+/** Chunks of up to this many items take microseconds to make (see {@linkcode mapInChunks}). */
+const quickChunkItems = 64;
+
 /**
- * `map` over collected items: chunks of `size` (numbers packed, when `pack`). The first
- * `firstRound` chunks (one per worker) are submitted together, so the scheduler sends them one
- * right after the other, as a program would start its workers; each chunk after them is submitted
- * before the next is made, so workers run while the rest are packed. Each chunk's results are
- * copied as they arrive, while the workers run the next ones. A failure withdraws the chunks not
- * started.
+ * `map` over collected items: chunks of `size` (numbers packed, when `pack`). Small chunks of a
+ * first round (`firstRound`, one per worker) are submitted together, so the scheduler sends them
+ * one right after the other, as a program would start its workers; other chunks are each submitted
+ * before the next is made, so workers run while the rest are packed (a large chunk held back for
+ * the next costs its worker more than a late start costs the next worker). Each chunk's results
+ * are copied as they arrive, while the workers run the next ones. A failure withdraws the chunks
+ * not started.
  */
 export async function mapInChunks(
   items: unknown[],
@@ -66,7 +70,8 @@ export async function mapInChunks(
       ),
     );
     // Lets the scheduler send the chunks so far before the next is packed.
-    if (end < items.length && chunks.length >= firstRound) await undefined;
+    const together = chunks.length < firstRound && size <= quickChunkItems;
+    if (end < items.length && !together) await undefined;
   }
   try {
     const out = new Array<unknown>(items.length);
