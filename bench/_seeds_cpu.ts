@@ -34,6 +34,8 @@ export interface CpuPairNames {
   pool(backend: Backend): string;
   /** sequential ÷ `Pool(2).map` on `backend` (×). */
   speedup(backend: Backend): string;
+  /** `Pool(2).map` on `backend` ÷ raw (×): what the pool costs over the raw pair, sample by sample. */
+  floor(backend: Backend): string;
 }
 
 /** The raw workers' side: two workers, each sent its half of the calls in one message. */
@@ -104,9 +106,10 @@ export async function cpuPairs(
     rows: () => [
       ...runs.map(({ name }) => valuesRow("seeds", name, "ms", times.get(name)!)),
       ratioRow("seeds", names.ceiling, perSample(names.sequential, names.raw)),
-      ...backends.map((backend) =>
-        ratioRow("seeds", names.speedup(backend), perSample(names.sequential, names.pool(backend)))
-      ),
+      ...backends.flatMap((backend) => [
+        ratioRow("seeds", names.speedup(backend), perSample(names.sequential, names.pool(backend))),
+        ratioRow("seeds", names.floor(backend), perSample(names.pool(backend), names.raw)),
+      ]),
     ],
     stop: async () => {
       await raw.stop();

@@ -9,10 +9,9 @@
  *   `terminate()`; ms.
  * - `cpu_intensive(10**6)` × 4 (seed 001's sum of squares): one after another on the main thread,
  *   and `Pool(2).map` on a running pool; the speedup row is their per-round ratio.
- * - the same at n = 3·10**7 (JavaScript runs the loop ~50× faster than CPython, so this is the
- *   weight CPython's 10**6 has), measured in pairs (bench/_seeds_cpu.ts): sequential, two raw
- *   `node:worker_threads` given two calls each (the machine's ceiling), Pool(2).map per backend,
- *   and the speedup rows (medians of per-sample ratios).
+ * - the same at n = 3·10**7 (CPython's 10**6 weight: JavaScript runs the loop ~50× faster),
+ *   in pairs (bench/_seeds_cpu.ts): sequential, two raw `node:worker_threads` with two calls each
+ *   (the ceiling), Pool(2).map per backend; speedup and pool ÷ raw rows: per-sample ratio medians.
  * - raw `node:worker_threads`: 2 workers started, one message each, terminated; ms. The ratio row
  *   is polycore's Pool(2) start ÷ that (threads).
  * - sequential `await pool.apply(add, [i, 1])` on a running Pool(2), 200 per sample, µs per call;
@@ -110,6 +109,7 @@ const pairNames: CpuPairNames = {
   ceiling: names.bigCeiling,
   pool: (backend) => on(names.bigCpu, backend),
   speedup: (backend) => on(names.bigSpeedup, backend),
+  floor: (backend) => on("at 3·10**7: Pool(2).map ÷ raw worker_threads (1: the floor)", backend),
 };
 
 /** Seed 001's `cpu_intensive(n)`: the sum of i * i for i < n. */
