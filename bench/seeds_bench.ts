@@ -99,6 +99,7 @@ const names = {
   bigSpeedup: "speedup at 3·10**7: sequential ÷ Pool(2).map",
   bigRaw: "raw worker_threads: cpu_intensive(3·10**7) × 4, 2 workers × 2 in one message",
   bigCeiling: "speedup at 3·10**7: sequential ÷ raw worker_threads (the ceiling)",
+  bigFloor: "at 3·10**7: Pool(2).map ÷ raw worker_threads (1: the floor)",
 };
 const on = (name: string, backend: Backend) =>
   backend === "thread" ? name : `${name} (process backend)`;
@@ -109,7 +110,7 @@ const pairNames: CpuPairNames = {
   ceiling: names.bigCeiling,
   pool: (backend) => on(names.bigCpu, backend),
   speedup: (backend) => on(names.bigSpeedup, backend),
-  floor: (backend) => on("at 3·10**7: Pool(2).map ÷ raw worker_threads (1: the floor)", backend),
+  floor: (backend) => on(names.bigFloor, backend),
 };
 
 /** Seed 001's `cpu_intensive(n)`: the sum of i * i for i < n. */
@@ -379,8 +380,7 @@ try {
       await managerWrites(backend, manager),
     );
   }
-  const backends = selectedBackends();
-  running.push(await cpuPairs(pairNames, backends, cpuIntensive, bigNumbers, checkBig));
+  running.push(await cpuPairs(pairNames, selectedBackends(), cpuIntensive, bigNumbers, checkBig));
   const tasks = [sequential, ...running.flatMap((r) => r.tasks)];
   const ratios = running.flatMap((r) => r.ratios ?? []);
   // 5 rounds: the ratio rows of tasks are medians of per-round ratios, which swing by ±10% on a
