@@ -41,10 +41,6 @@ export class PoolWorker {
   fatal?: unknown;
   /** No new work: it is being recycled or stopped. */
   retiring = false;
-  /** Its long batch is about to end: it may be sent the next now (see the scheduler). */
-  nextDue = false;
-  /** Sets {@linkcode PoolWorker.nextDue} when its long batch is about to end. */
-  nextDueTimer?: ReturnType<typeof setTimeout>;
   /** When the batch it runs now started, as far as the parent knows (`performance.now()`). */
   batchStartedAt = 0;
   #referenced = true;

@@ -22,6 +22,7 @@ import { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "../task/_protocol.ts";
 import { PoolAccounting, type PoolStats } from "./pool_stats.ts";
 import { TaskEstimates } from "./_task_estimates.ts";
+import { NextDueTimer } from "./_next_due.ts";
 import { bootData, checkHandlesFor } from "../process/_spawn.ts";
 import type { TaskSpec } from "../task/task.ts";
 import { CancelledError, PoolTerminatedError, TimeoutError } from "../errors.ts";
@@ -51,6 +52,8 @@ export class Scheduler {
   #exitWaiters: (() => void)[] = [];
   #joining = false;
   readonly #accounting = new PoolAccounting();
+  /** Which workers on long batches are due their next call. */
+  readonly #nextDue = new NextDueTimer<PoolWorker>(() => this.#flush());
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -99,7 +102,7 @@ export class Scheduler {
     if (this.#queued === 1) {
       for (const worker of this.#workers) {
         worker.keepAlive(true);
-        if (worker.nextDueTimer === undefined && !worker.nextDue) this.#planNext(worker);
+        if (!this.#nextDue.holds(worker)) this.#planNext(worker);
       }
     }
     this.#scheduleFlush();
@@ -124,6 +127,7 @@ export class Scheduler {
     if (this.#state === "terminated" || this.#state === "broken") return;
     this.#skipDone();
     if (this.#queue.peek() === undefined) return this.#maybeShutdown();
+    this.#nextDue.takeOpen();
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring);
     for (let maxBatches = 1; maxBatches <= 2; maxBatches++) {
       for (const worker of ready) {
@@ -131,7 +135,9 @@ export class Scheduler {
         const head = this.#queue.peek();
         if (!head) return this.#maybeShutdown();
         if (worker.batches >= maxBatches) continue;
-        if (maxBatches > 1 && !worker.nextDue && !this.#estimates.mayPrefetch(head)) continue;
+        const mayGo = maxBatches === 1 || this.#nextDue.isDue(worker) ||
+          this.#estimates.mayPrefetch(head);
+        if (!mayGo) continue;
         const batch = takeBatch(this.#queue, worker, {
           budget: this.#estimates.budget(head),
           fairShare: Math.ceil(this.#queued / ready.length),
@@ -178,22 +184,12 @@ export class Scheduler {
    * a timer that finds nothing to send still wakes this thread while every core computes.
    */
   #planNext(worker: PoolWorker): void {
-    this.#clearNext(worker);
+    this.#nextDue.clear(worker);
     if (worker.batches !== 1 || this.#queued === 0) return;
-    const dueMs = this.#estimates.nextDueMs(worker.inFlight.values());
-    if (dueMs === undefined) return;
-    const ranMs = performance.now() - worker.batchStartedAt;
-    worker.nextDueTimer = setTimeout(() => {
-      worker.nextDueTimer = undefined;
-      worker.nextDue = true;
-      this.#flush();
-    }, Math.max(0, dueMs - ranMs));
-  }
-
-  #clearNext(worker: PoolWorker): void {
-    clearTimeout(worker.nextDueTimer);
-    worker.nextDueTimer = undefined;
-    worker.nextDue = false;
+    const window = this.#estimates.nextDueWindow(worker.inFlight.values());
+    if (window === undefined) return;
+    const { batchStartedAt } = worker;
+    this.#nextDue.plan(worker, batchStartedAt + window.fromMs, batchStartedAt + window.dueMs);
   }
 
   /** Once nothing is queued (and no join waits), idle workers stop keeping the program alive. */
@@ -315,7 +311,7 @@ export class Scheduler {
 
   #onExit(worker: PoolWorker, code: number, signal: string | null): void {
     this.#workers.delete(worker);
-    this.#clearNext(worker);
+    this.#nextDue.clear(worker);
     if (!worker.ready && !worker.retiring) this.#earlyExits++;
     const clean = worker.retiring && worker.inFlight.size === 0 && code === 0;
     const exit = { code, signal, maxHeapMb: this.#options.maxHeapMb };

@@ -26,6 +26,11 @@ const nextDueLeadMs = 2;
  * otherwise leave its worker idle for the round trip the lead is for.
  */
 const nextDueLeadShare = 0.15;
+/**
+ * How much earlier than due, as a share of its lead, a worker may be sent its next call when
+ * another's is due (one wake-up of the parent for both: see `_next_due.ts`).
+ */
+const nextDueEarlyShare = 0.5;
 /** The most items one message carries. */
 const maxItemsPerMessage = 4096;
 
@@ -75,13 +80,15 @@ export class TaskEstimates {
 
   /**
    * When to send the worker of a long batch, too long to prefetch behind, its next one (ms from
-   * now): ahead of the batch's expected end by {@linkcode nextDueLeadMs} or
-   * {@linkcode nextDueLeadShare} of it; `undefined` when it is short or not measured yet.
+   * the batch's start): by `dueMs`, ahead of the batch's expected end by {@linkcode nextDueLeadMs}
+   * or {@linkcode nextDueLeadShare} of it, and from `fromMs`, {@linkcode nextDueEarlyShare} of
+   * that lead earlier; `undefined` when it is short or not measured yet.
    */
-  nextDueMs(batch: Iterable<PoolCall>): number | undefined {
+  nextDueWindow(batch: Iterable<PoolCall>): { fromMs: number; dueMs: number } | undefined {
     const endMs = this.expectedMs(batch);
     if (endMs === undefined || endMs < prefetchBelowMs) return undefined;
-    return Math.max(0, endMs - Math.max(nextDueLeadMs, endMs * nextDueLeadShare));
+    const leadMs = Math.max(nextDueLeadMs, endMs * nextDueLeadShare);
+    return { fromMs: endMs - leadMs * (1 + nextDueEarlyShare), dueMs: endMs - leadMs };
   }
 
   /** How long a batch is expected to run (ms); `undefined` while one of its tasks is unmeasured. */
