@@ -118,7 +118,8 @@ async function buildBunEntry(folder) {
     // ~1 ms to load, half of the bundle's evaluation (issue 14).
     define: { "import.meta.url": "__bundle.url" },
     banner: {
-      js: 'var __bundlePath = arguments[3], __bundle = { get url() { return require("node:url").pathToFileURL(__bundlePath).href; } };',
+      js:
+        'var __bundlePath = arguments[3], __bundle = { get url() { return require("node:url").pathToFileURL(__bundlePath).href; } };',
     },
   });
   const outdir = fileURLToPath(folder);
