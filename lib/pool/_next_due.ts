@@ -50,8 +50,10 @@ export class NextDueTimer<Worker> {
   /** Plans `worker`'s next call for the window `fromAt`–`dueAt` (ms, on the clock). */
   plan(worker: Worker, fromAt: number, dueAt: number): void {
     this.#due.delete(worker);
+    const before = this.#windows.get(worker);
     this.#windows.set(worker, { fromAt, dueAt });
-    this.#arm();
+    // A window that set the timer and now ends later must set it again, or it fires for nobody.
+    this.#arm(before !== undefined && before.dueAt <= this.#timerAt);
   }
 
   /** Whether `worker` is due its next call. */
@@ -79,16 +81,19 @@ export class NextDueTimer<Worker> {
    * a call was queued), and sending it now spares a wake-up for it later.
    */
   takeOpen(): void {
-    if (this.#windows.size === 0) return;
-    const now = this.#now();
-    let taken = false;
+    if (this.#windows.size > 0 && this.#makeDue(this.#now())) this.#arm(true);
+  }
+
+  /** Makes due every worker whose window has opened by `at`; whether there was one. */
+  #makeDue(at: number): boolean {
+    let made = false;
     for (const [worker, { fromAt }] of this.#windows) {
-      if (fromAt > now) continue;
+      if (fromAt > at) continue;
       this.#windows.delete(worker);
       this.#due.add(worker);
-      taken = true;
+      made = true;
     }
-    if (taken) this.#arm(true);
+    return made;
   }
 
   /** Sets the timer for the earliest end of a window (again, when `reset`). */
@@ -108,11 +113,7 @@ export class NextDueTimer<Worker> {
     const at = Math.max(this.#now(), this.#timerAt);
     this.#timer = undefined;
     this.#timerAt = Infinity;
-    for (const [worker, { fromAt }] of this.#windows) {
-      if (fromAt > at) continue;
-      this.#windows.delete(worker);
-      this.#due.add(worker);
-    }
+    this.#makeDue(at);
     this.#arm();
     this.#onDue();
   };

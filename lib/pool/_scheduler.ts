@@ -184,10 +184,10 @@ export class Scheduler {
    * a timer that finds nothing to send still wakes this thread while every core computes.
    */
   #planNext(worker: PoolWorker): void {
-    this.#nextDue.clear(worker);
-    if (worker.batches !== 1 || this.#queued === 0) return;
-    const window = this.#estimates.nextDueWindow(worker.inFlight.values());
-    if (window === undefined) return;
+    const window = worker.batches === 1 && this.#queued > 0
+      ? this.#estimates.nextDueWindow(worker.inFlight.values())
+      : undefined;
+    if (window === undefined) return this.#nextDue.clear(worker);
     const { batchStartedAt } = worker;
     this.#nextDue.plan(worker, batchStartedAt + window.fromMs, batchStartedAt + window.dueMs);
   }

@@ -48,6 +48,14 @@ describe("the next-due timer of a pool's long batches", () => {
     assert.deepEqual(wakeUps, [["a"], ["a"]]);
   });
 
+  it("a plan moved later, whose window had set the timer, sets it again: no wake-up for nobody", async () => {
+    const { next, wakeUps } = timer(["a"]);
+    next.plan("a", 0, 1);
+    next.plan("a", 4, 5); // its batch was found to run longer before the timer fired
+    await until(() => next.isDue("a"), "a is due");
+    assert.deepEqual(wakeUps, [["a"]], "one wake-up, at the new window's end");
+  });
+
   it("takeOpen() makes the open windows due at once, without a wake-up, and keeps the rest", async () => {
     const { next, wakeUps } = timer(["a", "b"]);
     next.plan("a", 0, 50);
