@@ -9,6 +9,7 @@
 import { runtime } from "../runtimes/mod.ts";
 import type { MessageEndpoint, Transferable } from "../runtimes/types.ts";
 import { DoorbellListener } from "./pool/_doorbell.ts";
+import { HeldResults } from "./pool/_held_results.ts";
 import { encodeThrown } from "./task/error_codec.ts";
 import {
   type BootData,
@@ -88,6 +89,7 @@ function sendable(outcome: Outcome): Outcome {
 
 function reportFatal(error: unknown): void {
   try {
+    held.flush();
     post({ tag: "fatal", error: encodeThrown(error) });
   } finally {
     runtime.exit(1);
@@ -143,6 +145,16 @@ function warmUp(): void {
 /** Batches delivered here and not yet settled, and a pool thread's doorbell (see `_doorbell.ts`). */
 let running = 0;
 let doorbell: DoorbellListener | undefined;
+/** Settled batches whose results wait for the next batch's (see `_held_results.ts`). */
+const held = new HeldResults<{ outcomes: Outcome[]; elapsedMs: number }>(
+  ({ outcomes, elapsedMs }) => postSettled(outcomes, elapsedMs),
+  runtime.afterNextPoll,
+);
+
+/** Whether a batch is chunks of a map (whose results a later chunk may hold). */
+function isMapChunks(calls: readonly Call[]): boolean {
+  return calls.every((call) => call.mode === "map" || call.mode === "starmap");
+}
 
 /** Runs a delivered batch (counted in `running` since its delivery). */
 async function runBatch(calls: readonly Call[]): Promise<void> {
@@ -159,9 +171,13 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   // failures are reported elsewhere: a write's by its task's own sync (runCall), an unawaited
   // call's as the worker's unhandled rejection; so the result goes out regardless.
   if (running === 1 && managerWritesPending()) await syncManagerWrites(true).catch(() => {});
+  const settled = { outcomes, elapsedMs: performance.now() - start };
+  // A thread takes the calls sent to it meanwhile now: the next may hold this batch's results.
+  if (running === 1) doorbell?.deliverQueued();
   // About to be idle: the next call may go in the call box while the result goes back.
   if (running === 1) doorbell?.listen();
-  postSettled(outcomes, performance.now() - start);
+  if (running === 1 && !doorbell && isMapChunks(calls)) held.endedAwaiting(settled);
+  else held.ended(settled, running > 1);
   warmUp();
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.
   if (--running === 0) doorbell?.waitIdle();
@@ -187,6 +203,7 @@ function receive(message: ToWorker): void {
     case "run":
       if (boot!.role === "process") void runAsProcess(message);
       else {
+        held.arrived(message.holdPrevious === true);
         // Counted from now: a batch delivered behind this one must not find the worker idle.
         running++;
         void initialized.then((ok) => {
@@ -196,6 +213,7 @@ function receive(message: ToWorker): void {
       }
       break;
     case "shutdown":
+      held.flush();
       runtime.exit(0);
   }
 }

@@ -35,6 +35,7 @@ export function createBunRuntime(): Runtime {
     // Bun has no heap limit flag: the child's watchdog aborts it when its memory grows past it.
     canLimitProcessMemory: true,
     nextTurnStaysAwake: (turn) => void setImmediate(turn),
+    afterNextPoll: (fn) => void setImmediate(() => setImmediate(fn)),
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) =>

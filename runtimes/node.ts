@@ -53,6 +53,8 @@ export function createNodeRuntime(): Runtime {
     canLimitThreadMemory: true,
     canLimitProcessMemory: true,
     nextTurnStaysAwake: (turn) => void setImmediate(turn),
+    // The first turn's check phase comes before the loop's next poll; the second's after it.
+    afterNextPoll: (fn) => void setImmediate(() => setImmediate(fn)),
     inspectKeys: [Symbol.for("nodejs.util.inspect.custom")],
     cpuCount: () => osModule().availableParallelism(),
     spawnThread: (entry, options) =>

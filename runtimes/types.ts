@@ -129,6 +129,13 @@ export interface Runtime {
    * A pool polls this way for a result it expects soon (see `lib/pool/_awake_loop.ts`).
    */
   readonly nextTurnStaysAwake?: (turn: () => void) => void;
+  /**
+   * Runs `fn` once the event loop has polled for I/O again, without waiting for any: a message
+   * already waiting on a channel (a child process's IPC) is delivered before `fn` runs. A pool's
+   * child process waits so for a next call that may hold its results (see
+   * `lib/pool/_held_results.ts`).
+   */
+  afterNextPoll(fn: () => void): void;
   /** The symbols under which this runtime's `console.log` and `inspect` find an object's own printout. */
   readonly inspectKeys: readonly symbol[];
   /** Number of CPUs available to this program. */

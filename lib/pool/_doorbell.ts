@@ -239,6 +239,11 @@ export class DoorbellListener {
     return true;
   }
 
+  /** Delivers the messages waiting on the port now (calls sent while the worker was busy). */
+  deliverQueued(): void {
+    takeAll(this.#ends.port, this.#deliver);
+  }
+
   /** Starts looking in the call box: this worker is about to be idle (see `waitIdle`). */
   listen(): void {
     this.#calls.open();

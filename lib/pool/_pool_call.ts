@@ -42,6 +42,20 @@ export function isExclusive(call: PoolCall): boolean {
   return call.timeoutMs !== undefined || call.signal !== undefined;
 }
 
+/**
+ * Whether a worker running `earlier` may hold their results until it has run `batch` too (see
+ * `_held_results.ts`): all are chunks of one map (which settles only when all its chunks have),
+ * and none has a time limit or a signal, which need the call's end to be heard when it comes.
+ */
+export function mayHoldBefore(earlier: Iterable<PoolCall>, batch: readonly PoolCall[]): boolean {
+  const group = batch[0]?.group;
+  if (group === undefined) return false;
+  const sameMap = (call: PoolCall) => call.group === group && !isExclusive(call);
+  if (!batch.every(sameMap)) return false;
+  for (const call of earlier) if (!sameMap(call)) return false;
+  return true;
+}
+
 /** A call ready to queue: `init` with its id, submission time and the default time limit. */
 export function newCall(
   init: Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">,

@@ -114,13 +114,19 @@ export class PoolWorker {
   }
 
   /**
-   * Sends calls as one message, expected to run `expectedMs` (if measured). Calls that cannot be
-   * cloned are returned (with why) instead of sent; the rest still go.
+   * Sends calls as one message, expected to run `expectedMs` (if measured); `holdPrevious`: the
+   * worker may hold the results of the batches it has now until this one's are in (see
+   * `_held_results.ts`). Calls that cannot be cloned are returned (with why) instead of sent;
+   * the rest still go.
    */
-  send(calls: readonly PoolCall[], expectedMs?: number): { call: PoolCall; error: unknown }[] {
+  send(
+    calls: readonly PoolCall[],
+    expectedMs?: number,
+    holdPrevious = false,
+  ): { call: PoolCall; error: unknown }[] {
     const wire = calls.map((call) => this.#toWire(call));
     try {
-      this.#post(wire, calls.flatMap((c) => c.args.transfer), expectedMs);
+      this.#post(wire, calls.flatMap((c) => c.args.transfer), expectedMs, holdPrevious);
       this.#hold(calls);
       return [];
     } catch {
@@ -136,6 +142,7 @@ export class PoolWorker {
           sendable.map((call) => this.#toWire(call)),
           sendable.flatMap((c) => c.args.transfer),
           expectedMs,
+          holdPrevious,
         );
         this.#hold(sendable);
       }
@@ -159,8 +166,13 @@ export class PoolWorker {
     };
   }
 
-  #post(calls: Call[], transfer: Transferable[], expectedMs: number | undefined): void {
-    const message: ToWorker = { tag: "run", calls };
+  #post(
+    calls: Call[],
+    transfer: Transferable[],
+    expectedMs: number | undefined,
+    holdPrevious: boolean,
+  ): void {
+    const message: ToWorker = { tag: "run", calls, ...(holdPrevious ? { holdPrevious } : {}) };
     const doorbell = this.#doorbell;
     // A lone call to a worker holding nothing else may go in its call box (see `_doorbell.ts`).
     const boxable = this.batches === 0 && calls.length === 1 && transfer.length === 0;

@@ -16,7 +16,7 @@ import {
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
 import { takeBatch } from "./_batching.ts";
-import { newCall, type PoolCall, refuseCall, settleCall } from "./_pool_call.ts";
+import { mayHoldBefore, newCall, type PoolCall, refuseCall, settleCall } from "./_pool_call.ts";
 import { admitCall, pythonStateName, refusalIn, type SchedulerState } from "./_pool_scheduler.ts";
 import { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "../task/_protocol.ts";
@@ -172,7 +172,13 @@ export class Scheduler {
     }
     const expectedMs = this.#estimates.expectedMs(batch);
     if (worker.batches === 0) worker.batchStartedAt = now;
-    for (const { call, error } of worker.send(batch, expectedMs)) this.#settle(call, false, error);
+    // Near a map's end (what is queued goes to the other workers), a worker running another
+    // chunk of it may keep that chunk's results until this batch's are in: none is needed sooner.
+    const holdPrevious = worker.batches > 0 && this.#queued < this.#workers.size &&
+      mayHoldBefore(worker.inFlight.values(), batch);
+    for (const { call, error } of worker.send(batch, expectedMs, holdPrevious)) {
+      this.#settle(call, false, error);
+    }
     this.#planNext(worker);
     this.#releaseIdle(); // workers that got none of the queue must not wait for it
   }

@@ -121,7 +121,16 @@ export type Outcome =
 
 /** Parent → worker. */
 export type ToWorker =
-  | { readonly tag: "run"; readonly calls: readonly Call[] }
+  | {
+    readonly tag: "run";
+    readonly calls: readonly Call[];
+    /**
+     * The results of the batches this worker was sent before this one may come back with this
+     * one's: the parent needs none of them sooner (the last chunks of a `map`, whose promise
+     * settles with its last chunk anyway). See `lib/pool/_held_results.ts`.
+     */
+    readonly holdPrevious?: true;
+  }
   | { readonly tag: "shutdown" };
 
 /** Worker → parent. */
