@@ -172,11 +172,12 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   // call's as the worker's unhandled rejection; so the result goes out regardless.
   if (running === 1 && managerWritesPending()) await syncManagerWrites(true).catch(() => {});
   const settled = { outcomes, elapsedMs: performance.now() - start };
-  // A thread takes the calls sent to it meanwhile now: the next may hold this batch's results.
-  if (running === 1) doorbell?.deliverQueued();
+  const mapChunks = running === 1 && isMapChunks(calls);
+  // A thread takes the calls sent to it meanwhile now: the next may hold a map chunk's results.
+  if (mapChunks) doorbell?.deliverQueued();
   // About to be idle: the next call may go in the call box while the result goes back.
   if (running === 1) doorbell?.listen();
-  if (running === 1 && !doorbell && isMapChunks(calls)) held.endedAwaiting(settled);
+  if (mapChunks && !doorbell) held.endedAwaiting(settled);
   else held.ended(settled, running > 1);
   warmUp();
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.

@@ -46,9 +46,6 @@ export function createDenoRuntime(): Runtime {
     threadId: currentThreadId,
     // A thread spinning in JavaScript keeps running after terminate() on Deno.
     canTerminateBusyThread: false,
-    // Deno's setImmediate runs before the IPC channel's waiting message is read: a timer's
-    // second turn runs after it.
-    afterNextPoll: (fn) => void setTimeout(() => setTimeout(fn, 0), 0),
     // resourceLimits makes a thread wedge silently at the limit instead of failing.
     canLimitThreadMemory: false,
     canLimitProcessMemory: true,

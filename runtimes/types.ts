@@ -133,9 +133,10 @@ export interface Runtime {
    * Runs `fn` once the event loop has polled for I/O again, without waiting for any: a message
    * already waiting on a channel (a child process's IPC) is delivered before `fn` runs. A pool's
    * child process waits so for a next call that may hold its results (see
-   * `lib/pool/_held_results.ts`).
+   * `lib/pool/_held_results.ts`); `undefined` where that takes more than a few µs (Deno: only a
+   * timer's second turn comes after the poll, ~4 ms), and a child's results are never held.
    */
-  afterNextPoll(fn: () => void): void;
+  readonly afterNextPoll?: (fn: () => void) => void;
   /** The symbols under which this runtime's `console.log` and `inspect` find an object's own printout. */
   readonly inspectKeys: readonly symbol[];
   /** Number of CPUs available to this program. */
