@@ -172,8 +172,7 @@ export class Scheduler {
     }
     const expectedMs = this.#estimates.expectedMs(batch);
     if (worker.batches === 0) worker.batchStartedAt = now;
-    // Near a map's end (what is queued goes to the other workers), a worker running another
-    // chunk of it may keep that chunk's results until this batch's are in: none is needed sooner.
+    // Near a map's end (the rest goes to the others), earlier chunks' results may wait for these.
     const holdPrevious = worker.batches > 0 && this.#queued < this.#workers.size &&
       mayHoldBefore(worker.inFlight.values(), batch);
     for (const { call, error } of worker.send(batch, expectedMs, holdPrevious)) {
