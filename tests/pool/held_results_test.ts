@@ -37,6 +37,7 @@ describe("HeldResults", () => {
     const { held, sent } = heldResults();
     held.arrived(false);
     held.ended("a", true);
+    assert.deepEqual(sent, ["a"], "not held for a batch that does not hold");
     held.ended("b", false);
     assert.deepEqual(sent, ["a", "b"]);
   });
