@@ -11,7 +11,9 @@
  *   and `Pool(2).map` on a running pool; the speedup row is their per-round ratio.
  * - the same at n = 3·10**7 (CPython's 10**6 weight: JavaScript runs the loop ~50× faster),
  *   in pairs (bench/_seeds_cpu.ts): sequential, two raw `node:worker_threads` with two calls each
- *   (the ceiling), Pool(2).map per backend; speedup and pool ÷ raw rows: per-sample ratio medians.
+ *   (the ceiling), with the process backend two raw `node:child_process` children the same way
+ *   (the processes' ceiling), Pool(2).map per backend; speedup and pool ÷ raw rows: per-sample
+ *   ratio medians.
  * - raw `node:worker_threads`: 2 workers started, one message each, terminated; ms. The ratio row
  *   is polycore's Pool(2) start ÷ that (threads).
  * - sequential `await pool.apply(add, [i, 1])` on a running Pool(2), 200 per sample, µs per call;
@@ -99,6 +101,9 @@ const names = {
   bigSpeedup: "speedup at 3·10**7: sequential ÷ Pool(2).map",
   bigRaw: "raw worker_threads: cpu_intensive(3·10**7) × 4, 2 workers × 2 in one message",
   bigCeiling: "speedup at 3·10**7: sequential ÷ raw worker_threads (the ceiling)",
+  bigRawChildren: "raw child_process: cpu_intensive(3·10**7) × 4, 2 children × 2 in one message",
+  bigChildCeiling: "speedup at 3·10**7: sequential ÷ raw child_process (the processes' ceiling)",
+  bigChildFloor: "at 3·10**7: Pool(2).map (process backend) ÷ raw child_process",
   bigFloor: "at 3·10**7: Pool(2).map ÷ raw worker_threads (1: the floor)",
 };
 const on = (name: string, backend: Backend) =>
@@ -108,6 +113,9 @@ const pairNames: CpuPairNames = {
   sequential: names.bigSequential,
   raw: names.bigRaw,
   ceiling: names.bigCeiling,
+  rawChildren: names.bigRawChildren,
+  childCeiling: names.bigChildCeiling,
+  childFloor: names.bigChildFloor,
   pool: (backend) => on(names.bigCpu, backend),
   speedup: (backend) => on(names.bigSpeedup, backend),
   floor: (backend) => on(names.bigFloor, backend),

@@ -36,6 +36,11 @@ export class Deque<T> {
     return item;
   }
 
+  /** The items, front first. */
+  *values(): IterableIterator<T> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as T;
+  }
+
   /** Removes every item, returning them in order. */
   drain(): T[] {
     const items = this.#items.slice(this.#head) as T[];

@@ -47,7 +47,9 @@ const quickChunkItems = 64;
 /**
  * `map` over collected items: chunks of `size` (numbers packed, when `pack`). Small chunks of a
  * first round (`firstRound`, one per worker) are submitted together, so the scheduler sends them
- * one right after the other, as a program would start its workers; other chunks are each submitted
+ * one right after the other, as a program would start its workers; so are those of a map of two
+ * small chunks a worker or fewer, which the scheduler may send as one message per worker (see
+ * `tailShare` in `_batching.ts`). Other chunks are each submitted
  * before the next is made, so workers run while the rest are packed (a large chunk held back for
  * the next costs its worker more than a late start costs the next worker). Each chunk's results
  * are copied as they arrive, while the workers run the next ones. A failure withdraws the chunks
@@ -61,6 +63,7 @@ export async function mapInChunks(
   submit: (chunk: unknown[] | Float64Array, offset: number) => Submitted,
 ): Promise<unknown[]> {
   const chunks: Submitted[] = [];
+  const count = Math.ceil(items.length / size);
   for (let offset = 0; offset < items.length; offset += size) {
     const end = Math.min(items.length, offset + size);
     chunks.push(
@@ -70,7 +73,8 @@ export async function mapInChunks(
       ),
     );
     // Lets the scheduler send the chunks so far before the next is packed.
-    const together = chunks.length < firstRound && size <= quickChunkItems;
+    const together = (chunks.length < firstRound || count <= 2 * firstRound) &&
+      size <= quickChunkItems;
     if (end < items.length && !together) await undefined;
   }
   try {

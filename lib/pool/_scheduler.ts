@@ -15,7 +15,7 @@ import {
   workerExitedError,
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
-import { takeBatch } from "./_batching.ts";
+import { tailShare, takeBatch } from "./_batching.ts";
 import { mayHoldBefore, newCall, type PoolCall, refuseCall, settleCall } from "./_pool_call.ts";
 import { admitCall, pythonStateName, refusalIn, type SchedulerState } from "./_pool_scheduler.ts";
 import { PoolWorker } from "./_pool_worker.ts";
@@ -129,6 +129,8 @@ export class Scheduler {
     if (this.#queue.peek() === undefined) return this.#maybeShutdown();
     this.#nextDue.takeOpen();
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring);
+    // A steady map's last calls on an idle pool: each worker's share at once (see `tailShare`).
+    const tail = tailShare(this.#queue, this.#queued, this.#workers, this.#estimates);
     for (let maxBatches = 1; maxBatches <= 2; maxBatches++) {
       for (const worker of ready) {
         this.#skipDone();
@@ -139,8 +141,8 @@ export class Scheduler {
           this.#estimates.mayPrefetch(head);
         if (!mayGo) continue;
         const batch = takeBatch(this.#queue, worker, {
-          budget: this.#estimates.budget(head),
-          fairShare: Math.ceil(this.#queued / ready.length),
+          budget: tail > 0 ? Infinity : this.#estimates.budget(head),
+          fairShare: tail || Math.ceil(this.#queued / ready.length),
           maxTasksPerChild: this.#options.maxTasksPerChild,
           skipDone: () => this.#skipDone(),
         });
@@ -335,12 +337,6 @@ export class Scheduler {
     this.#scheduleFlush();
   }
 
-  #busyCalls(): number {
-    let busy = 0;
-    for (const worker of this.#workers) busy += worker.inFlight.size;
-    return busy;
-  }
-
   #maybeShutdown(): void {
     if (this.#state !== "closed") return;
     this.#skipDone();
@@ -394,7 +390,9 @@ export class Scheduler {
 
   /** A snapshot of the pool's activity. */
   stats(): PoolStats {
-    const live = { workers: this.#workers.size, busy: this.#busyCalls(), queued: this.#queued };
+    let busy = 0;
+    for (const worker of this.#workers) busy += worker.inFlight.size;
+    const live = { workers: this.#workers.size, busy, queued: this.#queued };
     return this.#accounting.snapshot(live, this.#options.workers);
   }
 }

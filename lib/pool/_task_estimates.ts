@@ -33,6 +33,14 @@ const nextDueLeadShare = 0.15;
 const nextDueEarlyShare = 0.5;
 /** The most items one message carries. */
 const maxItemsPerMessage = 4096;
+/** Batches of a task measured before it may count as steady. */
+const steadyAfterSamples = 3;
+/**
+ * The most a steady task's batches stray from its estimate (a moving average of the share): half
+ * the next-due lead, so that on a steady task no worker ends early enough to take the call another
+ * was due (see {@linkcode TaskEstimates.runsSteadily}).
+ */
+const steadySpread = nextDueLeadShare / 2;
 
 /**
  * The pool's one sizing policy: how many items of a task that takes `estimateMs` each go in one
@@ -53,13 +61,22 @@ export function itemsPerMessage(estimateMs: number | undefined): number {
   );
 }
 
+/** What is known of one task's items: their time, how far batches stray from it, how often measured. */
+interface Estimate {
+  /** Run time of one item (ms; a moving average). */
+  ms: number;
+  /** How far a batch's time per item strays from `ms`, as a share of it (a moving average). */
+  spread: number;
+  samples: number;
+}
+
 /** Per-task cost estimates (an exponential moving average per task). */
 export class TaskEstimates {
-  readonly #estimates = new WeakMap<TaskSpec, number>();
+  readonly #estimates = new WeakMap<TaskSpec, Estimate>();
 
   /** Estimated run time of one item of `spec`, once measured (ms). */
   get(spec: TaskSpec): number | undefined {
-    return this.#estimates.get(spec);
+    return this.#estimates.get(spec)?.ms;
   }
 
   /** Records a settled batch: `elapsedMs` spent on `items` items of the tasks `specs`. */
@@ -67,15 +84,34 @@ export class TaskEstimates {
     if (items === 0) return;
     const sample = elapsedMs / items;
     for (const spec of specs) {
-      const previous = this.#estimates.get(spec);
-      this.#estimates.set(spec, previous === undefined ? sample : 0.7 * previous + 0.3 * sample);
+      const known = this.#estimates.get(spec);
+      if (known === undefined) {
+        this.#estimates.set(spec, { ms: sample, spread: 0, samples: 1 });
+        continue;
+      }
+      const stray = known.ms > 0 ? Math.abs(sample - known.ms) / known.ms : 0;
+      known.spread = 0.7 * known.spread + 0.3 * stray;
+      known.ms = 0.7 * known.ms + 0.3 * sample;
+      known.samples++;
     }
   }
 
   /** Whether a worker may hold a second batch behind one led by `head`. */
   mayPrefetch(head: PoolCall): boolean {
-    const estimate = this.#estimates.get(head.spec);
+    const estimate = this.get(head.spec);
     return estimate !== undefined && estimate * head.items < prefetchBelowMs;
+  }
+
+  /**
+   * Whether `head`'s task runs steadily: measured {@linkcode steadyAfterSamples} times or more,
+   * its batches within {@linkcode steadySpread} of the estimate, and `head` too long to prefetch
+   * (its worker's next call would go on the next-due timer). A worker running such a call ends
+   * when expected, so it could never take a call due to another worker (see `tailShare`).
+   */
+  runsSteadily(head: PoolCall): boolean {
+    const known = this.#estimates.get(head.spec);
+    return known !== undefined && known.samples >= steadyAfterSamples &&
+      known.spread < steadySpread && known.ms * head.items >= prefetchBelowMs;
   }
 
   /**
@@ -95,7 +131,7 @@ export class TaskEstimates {
   expectedMs(batch: Iterable<PoolCall>): number | undefined {
     let total = 0;
     for (const call of batch) {
-      const estimate = this.#estimates.get(call.spec);
+      const estimate = this.get(call.spec);
       if (estimate === undefined) return undefined;
       total += estimate * call.items;
     }
@@ -104,6 +140,6 @@ export class TaskEstimates {
 
   /** How many items a batch led by `head` may carry. */
   budget(head: PoolCall): number {
-    return itemsPerMessage(this.#estimates.get(head.spec));
+    return itemsPerMessage(this.get(head.spec));
   }
 }
