@@ -156,8 +156,11 @@ function isMapChunks(calls: readonly Call[]): boolean {
   return calls.every((call) => call.mode === "map" || call.mode === "starmap");
 }
 
-/** Runs a delivered batch (counted in `running` since its delivery). */
-async function runBatch(calls: readonly Call[]): Promise<void> {
+/**
+ * Runs a delivered batch (counted in `running` since its delivery); `last`: no call was left for
+ * this worker when it was sent (see `ToWorker`), so no batch will come to hold its results.
+ */
+async function runBatch(calls: readonly Call[], last: boolean): Promise<void> {
   const start = performance.now();
   // A lone call that ends at once (most) settles without a turn of the promise machinery; only
   // when no other batch is under way, whose calls (still resolving their task) must run first.
@@ -177,7 +180,7 @@ async function runBatch(calls: readonly Call[]): Promise<void> {
   if (mapChunks) doorbell?.deliverQueued();
   // About to be idle: the next call may go in the call box while the result goes back.
   if (running === 1) doorbell?.listen();
-  if (mapChunks && !doorbell) held.endedAwaiting(settled);
+  if (mapChunks && !doorbell && !last) held.endedAwaiting(settled);
   else held.ended(settled, running > 1);
   warmUp();
   // Idle: wait for the next call on the doorbell, briefly, instead of the event loop.
@@ -208,7 +211,7 @@ function receive(message: ToWorker): void {
         // Counted from now: a batch delivered behind this one must not find the worker idle.
         running++;
         void initialized.then((ok) => {
-          if (ok) void runBatch(message.calls);
+          if (ok) void runBatch(message.calls, message.last === true);
           else running--;
         });
       }

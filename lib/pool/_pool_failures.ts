@@ -1,7 +1,7 @@
 /**
  * The errors a pool rejects calls with when something goes wrong in a worker:
- * a task error (with which task and item), a worker that died, a failed
- * initializer, workers that never get ready.
+ * a task error (with which task and item), a call that timed out, a worker
+ * that died, a failed initializer, workers that never get ready.
  *
  * @module
  */
@@ -10,7 +10,9 @@ import type { PoolCall } from "./_pool_call.ts";
 import type { PoolWorker } from "./_pool_worker.ts";
 import type { Outcome } from "../task/_protocol.ts";
 import { looksOutOfMemory } from "../process/_spawn.ts";
-import { ProcessError, WorkerExitedError } from "../errors.ts";
+import { ProcessError, TimeoutError, WorkerExitedError } from "../errors.ts";
+import type { Backend } from "../context.ts";
+import { runtime } from "../../runtimes/mod.ts";
 import { type ItemEnd, recordChunkProgress } from "./_chunk_progress.ts";
 
 /** A task's own error, with a RemoteError cause naming the task, item and worker. */
@@ -42,6 +44,16 @@ export function chunkError(
     recordChunkProgress(error, { index, before, after });
   }
   return error;
+}
+
+/** What a call that ran past its `timeoutMs` on `worker` (being stopped) is rejected with. */
+export function timeoutError(call: PoolCall, worker: PoolWorker, backend: Backend): TimeoutError {
+  const stopping = backend === "process" || runtime.canTerminateBusyThread
+    ? "the worker was stopped and replaced"
+    : `the worker was replaced, but on ${runtime.name} a thread busy in JavaScript cannot be stopped: it runs on until the task returns or the program exits. Use backend: "process" for tasks that may run away`;
+  return new TimeoutError(
+    `Task '${call.spec.label}' timed out after ${call.timeoutMs} ms in worker '${worker.name}': ${stopping}`,
+  );
 }
 
 /** What a call held by a worker that stopped is rejected with. */

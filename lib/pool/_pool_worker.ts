@@ -26,6 +26,16 @@ export interface PoolWorkerEvents {
   onExit(worker: PoolWorker, code: number, signal: string | null): void;
 }
 
+/** How a batch goes to a worker (see `ToWorker`'s "run"). */
+export interface BatchOptions {
+  /** How long the batch is expected to run (ms), once its tasks are measured. */
+  readonly expectedMs?: number;
+  /** The worker may hold the results of the batches it has now until this one's are in. */
+  readonly holdPrevious?: boolean;
+  /** No call is left for this worker after this batch: its results go back at once. */
+  readonly last?: boolean;
+}
+
 /** A pool's worker and the calls it holds. */
 export class PoolWorker {
   readonly name: string;
@@ -114,19 +124,16 @@ export class PoolWorker {
   }
 
   /**
-   * Sends calls as one message, expected to run `expectedMs` (if measured); `holdPrevious`: the
-   * worker may hold the results of the batches it has now until this one's are in (see
-   * `_held_results.ts`). Calls that cannot be cloned are returned (with why) instead of sent;
-   * the rest still go.
+   * Sends calls as one message (see {@linkcode BatchOptions}). Calls that cannot be cloned are
+   * returned (with why) instead of sent; the rest still go.
    */
   send(
     calls: readonly PoolCall[],
-    expectedMs?: number,
-    holdPrevious = false,
+    options: BatchOptions = {},
   ): { call: PoolCall; error: unknown }[] {
     const wire = calls.map((call) => this.#toWire(call));
     try {
-      this.#post(wire, calls.flatMap((c) => c.args.transfer), expectedMs, holdPrevious);
+      this.#post(wire, calls.flatMap((c) => c.args.transfer), options);
       this.#hold(calls);
       return [];
     } catch {
@@ -141,8 +148,7 @@ export class PoolWorker {
         this.#post(
           sendable.map((call) => this.#toWire(call)),
           sendable.flatMap((c) => c.args.transfer),
-          expectedMs,
-          holdPrevious,
+          options,
         );
         this.#hold(sendable);
       }
@@ -166,13 +172,14 @@ export class PoolWorker {
     };
   }
 
-  #post(
-    calls: Call[],
-    transfer: Transferable[],
-    expectedMs: number | undefined,
-    holdPrevious: boolean,
-  ): void {
-    const message: ToWorker = { tag: "run", calls, ...(holdPrevious ? { holdPrevious } : {}) };
+  #post(calls: Call[], transfer: Transferable[], options: BatchOptions): void {
+    const { expectedMs, holdPrevious, last } = options;
+    const message: ToWorker = {
+      tag: "run",
+      calls,
+      ...(holdPrevious ? { holdPrevious } : {}),
+      ...(last ? { last } : {}),
+    };
     const doorbell = this.#doorbell;
     // A lone call to a worker holding nothing else may go in its call box (see `_doorbell.ts`).
     const boxable = this.batches === 0 && calls.length === 1 && transfer.length === 0;

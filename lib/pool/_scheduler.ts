@@ -12,6 +12,7 @@ import {
   chunkError,
   earlyExitError,
   initializerError,
+  timeoutError,
   workerExitedError,
 } from "./_pool_failures.ts";
 import { Deque } from "./_deque.ts";
@@ -25,9 +26,8 @@ import { TaskEstimates } from "./_task_estimates.ts";
 import { NextDueTimer } from "./_next_due.ts";
 import { bootData, checkHandlesFor } from "../process/_spawn.ts";
 import type { TaskSpec } from "../task/task.ts";
-import { CancelledError, PoolTerminatedError, TimeoutError } from "../errors.ts";
+import { CancelledError, PoolTerminatedError } from "../errors.ts";
 import type { SchedulerOptions } from "./pool_options.ts";
-import { runtime } from "../../runtimes/mod.ts";
 
 /** What a call is submitted with. */
 export type CallInit = Omit<PoolCall, "id" | "submittedAt" | "dispatchedAt" | "done">;
@@ -128,6 +128,16 @@ export class Scheduler {
     this.#skipDone();
     if (this.#queue.peek() === undefined) return this.#maybeShutdown();
     this.#nextDue.takeOpen();
+    const sent = this.#sendRound();
+    // Planned once every worker has its calls: a plan first (a timer) made the next one wait.
+    for (const worker of sent) this.#planNext(worker);
+    this.#releaseIdle(); // workers that got none of the queue must not wait for it
+    if (this.#queue.peek() === undefined) this.#maybeShutdown();
+  }
+
+  /** Gives each ready worker its share of the queue; the workers that got calls. */
+  #sendRound(): Set<PoolWorker> {
+    const sent = new Set<PoolWorker>();
     const ready = [...this.#workers].filter((w) => w.ready && !w.retiring);
     // A steady map's last calls on an idle pool: each worker's share at once (see `tailShare`).
     const tail = tailShare(this.#queue, this.#queued, this.#workers, this.#estimates);
@@ -135,7 +145,7 @@ export class Scheduler {
       for (const worker of ready) {
         this.#skipDone();
         const head = this.#queue.peek();
-        if (!head) return this.#maybeShutdown();
+        if (!head) return sent;
         if (worker.batches >= maxBatches) continue;
         const mayGo = maxBatches === 1 || this.#nextDue.isDue(worker) ||
           this.#estimates.mayPrefetch(head);
@@ -146,9 +156,10 @@ export class Scheduler {
           maxTasksPerChild: this.#options.maxTasksPerChild,
           skipDone: () => this.#skipDone(),
         });
-        if (batch.length > 0) this.#dispatch(worker, batch);
+        if (batch.length > 0) this.#dispatch(worker, batch, tail > 0), sent.add(worker);
       }
     }
+    return sent;
   }
 
   /** Drops settled calls, and calls of a failed map, from the head of the queue. */
@@ -162,7 +173,8 @@ export class Scheduler {
     }
   }
 
-  #dispatch(worker: PoolWorker, batch: PoolCall[]): void {
+  /** Sends `batch` to `worker`; `share`: the worker's share of a map's last calls, all sent now. */
+  #dispatch(worker: PoolWorker, batch: PoolCall[], share: boolean): void {
     const now = performance.now();
     for (const call of batch) {
       call.dispatchedAt = now;
@@ -177,11 +189,10 @@ export class Scheduler {
     // Near a map's end (the rest goes to the others), earlier chunks' results may wait for these.
     const holdPrevious = worker.batches > 0 && this.#queued < this.#workers.size &&
       mayHoldBefore(worker.inFlight.values(), batch);
-    for (const { call, error } of worker.send(batch, expectedMs, holdPrevious)) {
+    const last = share || this.#queued === 0;
+    for (const { call, error } of worker.send(batch, { expectedMs, holdPrevious, last })) {
       this.#settle(call, false, error);
     }
-    this.#planNext(worker);
-    this.#releaseIdle(); // workers that got none of the queue must not wait for it
   }
 
   /**
@@ -208,22 +219,8 @@ export class Scheduler {
   #timeOut(call: PoolCall, worker: PoolWorker): void {
     if (call.done) return;
     worker.inFlight.delete(call.id);
-    this.#settle(
-      call,
-      false,
-      new TimeoutError(
-        `Task '${call.spec.label}' timed out after ${call.timeoutMs} ms in worker '${worker.name}': ${this.#stopping()}`,
-      ),
-    );
+    this.#settle(call, false, timeoutError(call, worker, this.#options.backend));
     void worker.terminate();
-  }
-
-  /** What stopping a busy worker does here, for the error of a call that was given up on. */
-  #stopping(): string {
-    if (this.#options.backend === "process" || runtime.canTerminateBusyThread) {
-      return "the worker was stopped and replaced";
-    }
-    return `the worker was replaced, but on ${runtime.name} a thread busy in JavaScript cannot be stopped: it runs on until the task returns or the program exits. Use backend: "process" for tasks that may run away`;
   }
 
   #abort(call: PoolCall): void {

@@ -130,6 +130,12 @@ export type ToWorker =
      * settles with its last chunk anyway). See `lib/pool/_held_results.ts`.
      */
     readonly holdPrevious?: true;
+    /**
+     * No call was left for this worker when this batch went (nothing was queued, or the rest went
+     * to the other workers): no batch will come to hold this one's results, so a child process
+     * sends them as soon as they are ready, without waiting for its loop's next poll.
+     */
+    readonly last?: true;
   }
   | { readonly tag: "shutdown" };
 
