@@ -1,7 +1,7 @@
 // A steady map's last calls on an idle pool go in one message per worker (lib/pool/_batching.ts
 // tailShare): when a task runs steadily (TaskEstimates.runsSteadily), which queues qualify
 // (tailShare), and on each backend that a pool's map of such calls runs each worker's share back
-// to back, as one message, where a map of a task not yet measured sends them one call at a time.
+// to back: a, a, b, b (sent one call at a time, as before, they ran a, b, a, b).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { tailShare } from "../../lib/pool/_batching.ts";
