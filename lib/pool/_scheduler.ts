@@ -156,7 +156,9 @@ export class Scheduler {
           maxTasksPerChild: this.#options.maxTasksPerChild,
           skipDone: () => this.#skipDone(),
         });
-        if (batch.length > 0) this.#dispatch(worker, batch, tail > 0), sent.add(worker);
+        if (batch.length === 0) continue;
+        this.#dispatch(worker, batch, tail > 0);
+        sent.add(worker);
       }
     }
     return sent;
