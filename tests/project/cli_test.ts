@@ -146,9 +146,9 @@ describe("polycore bench", () => {
 });
 
 describe("the seeds suite", () => {
-  it("names its CPython rows as bench/seeds_bench.ts names polycore's", () => {
+  it("names its CPython rows as bench/_seeds_names.ts names polycore's", () => {
     const python = new URL("../../bench/python/", import.meta.url);
-    const js = readFileSync(new URL("../../bench/seeds_bench.ts", import.meta.url), "utf8");
+    const js = readFileSync(new URL("../../bench/_seeds_names.ts", import.meta.url), "utf8");
     const scripts = readdirSync(python).filter((f) => f.endsWith(".py") && !f.startsWith("_"));
     assert.ok(scripts.length >= 7, scripts.join(", "));
     for (const script of scripts) {
