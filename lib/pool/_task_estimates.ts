@@ -111,7 +111,7 @@ export class TaskEstimates {
   runsSteadily(head: PoolCall): boolean {
     const known = this.#estimates.get(head.spec);
     return known !== undefined && known.samples >= steadyAfterSamples &&
-      known.spread < steadySpread && known.ms * head.items >= prefetchBelowMs;
+      known.spread < steadySpread && !this.mayPrefetch(head);
   }
 
   /**
