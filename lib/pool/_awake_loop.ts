@@ -11,6 +11,10 @@
  * soon spends no CPU on it; a result that comes within a spell of a wait that skipped it brings the
  * spells back at once. Runtimes where a turn of the loop does not keep it awake (Deno) never do it.
  *
+ * While a pool worker of this thread is starting, no spell is taken: it would hold one of the cores
+ * the worker's boot needs (on a 2-core machine, two workers booting and the loop's spell contend
+ * for both: Bun's `Pool(2)` start took ~7% longer).
+ *
  * While awake, each turn also polls the result sources of the workers it waits for (a thread's
  * results box, `_doorbell.ts`): a worker puts a plain result there instead of posting it only
  * while the loop looks, which spares the message's clone and its event on both sides.
@@ -70,6 +74,8 @@ export class AwakeLoop {
   readonly #backoff = new SpinBackoff(awakePatience, maxSkippedWaits);
   readonly #now: () => number;
   readonly #spinMs: number;
+  /** Workers started and not yet ready (or gone): while any is, no spell is taken. */
+  #starting = 0;
 
   /**
    * @param nextTurn Runs a function on the loop's next turn, without sleeping (none: never awake).
@@ -97,7 +103,7 @@ export class AwakeLoop {
   expect(source?: ResultSource, expectedMs?: number): void {
     if (this.#nextTurn === undefined) return;
     this.#pending++;
-    if (expectedMs !== undefined && expectedMs >= awakeMs) return;
+    if ((expectedMs !== undefined && expectedMs >= awakeMs) || this.#starting > 0) return;
     if (this.#awake) {
       this.#until = this.#now() + awakeMs;
       this.#look(source);
@@ -112,6 +118,21 @@ export class AwakeLoop {
     this.#until = this.#now() + awakeMs;
     this.#look(source);
     this.#nextTurn(this.#turn);
+  }
+
+  /** A worker is starting: until {@linkcode AwakeLoop.started}, work going out takes no spell. */
+  starting(): void {
+    this.#starting++;
+  }
+
+  /** A worker counted by {@linkcode AwakeLoop.starting} is ready, or ended before it was. */
+  started(): void {
+    this.#starting--;
+  }
+
+  /** Workers starting now (see {@linkcode AwakeLoop.starting}). */
+  get startingWorkers(): number {
+    return this.#starting;
   }
 
   /**

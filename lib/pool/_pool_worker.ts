@@ -54,6 +54,8 @@ export class PoolWorker {
   /** When the batch it runs now started, as far as the parent knows (`performance.now()`). */
   batchStartedAt = 0;
   #referenced = true;
+  /** Counted as starting (see `_awake_loop.ts`) until it is ready or gone. */
+  #starting = true;
 
   /** How the worker ended, once it has. */
   exit?: { readonly code: number | null; readonly signal: string | null };
@@ -74,8 +76,10 @@ export class PoolWorker {
     // only as an error event, and then exit with code 0.
     this.#channel.onError((error) => this.fatal ??= error);
     const hear = (data: unknown) => this.#hear(data as FromWorker, events);
+    awakeLoop.starting();
     this.#channel.onExit((code, signal) => {
       this.exit = { code, signal };
+      this.#started();
       // Results the worker sent before it ended count, whichever channel is heard first.
       this.#doorbell?.drain(hear);
       this.#doorbell?.close();
@@ -95,6 +99,7 @@ export class PoolWorker {
     switch (message.tag) {
       case "ready":
         this.ready = true;
+        this.#started();
         events.onReady(this);
         break;
       case "settled":
@@ -193,6 +198,12 @@ export class PoolWorker {
       throw error;
     }
     this.batches++;
+  }
+
+  /** The worker is ready, or gone: it no longer counts as starting (see `_awake_loop.ts`). */
+  #started(): void {
+    if (this.#starting) awakeLoop.started();
+    this.#starting = false;
   }
 
   #hold(calls: readonly PoolCall[]): void {

@@ -4,11 +4,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   AwakeLoop,
+  awakeLoop,
   awakeMs,
   awakePatience,
   maxSkippedWaits,
   type ResultSource,
 } from "../../lib/pool/_awake_loop.ts";
+import { onEachBackend } from "../fixtures/backends.ts";
+import { poolOn, until } from "../fixtures/pool_helpers.ts";
 
 /** An event loop whose turns the test takes one at a time. */
 function manualTurns() {
@@ -211,5 +214,71 @@ describe("keeping the event loop awake for a result", () => {
     awake.expect(source, awakeMs / 10); // a short one still gets a spell
     assert.equal(loop.waiting, 1);
     assert.equal(source.opened, 1);
+  });
+});
+
+describe("no spell while a worker starts", () => {
+  it("work going out while a worker starts takes no spell; once it is ready, spells come back", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    const source = fakeSource();
+    awake.starting();
+    awake.starting();
+    awake.expect(source);
+    assert.equal(loop.waiting, 0, "no spell while two workers start");
+    assert.equal(source.opened, 0, "its worker posts the result");
+    awake.settled();
+    awake.started();
+    awake.expect(source);
+    assert.equal(loop.waiting, 0, "one still starts");
+    awake.settled();
+    awake.started();
+    awake.expect(source);
+    assert.equal(loop.waiting, 1, "every worker is ready: a spell");
+    assert.equal(source.opened, 1);
+  });
+
+  it("waits without a spell while a worker starts do not count as spells that missed", () => {
+    const loop = manualTurns();
+    const awake = new AwakeLoop(loop.nextTurn, now, 0);
+    awake.starting();
+    for (let wait = 0; wait < awakePatience * 2; wait++) {
+      awake.expect();
+      outlastSpell(); // the result comes late: a spell would have missed it
+      awake.settled();
+    }
+    awake.started();
+    awake.expect();
+    assert.equal(loop.waiting, 1, "the first wait after the start has its spell");
+  });
+});
+
+onEachBackend((backend) => {
+  const newPool = poolOn(backend);
+
+  describe(`a pool's starting workers (${backend})`, () => {
+    it("count as starting until they are ready", async () => {
+      const before = awakeLoop.startingWorkers;
+      await using pool = newPool(2);
+      assert.equal(awakeLoop.startingWorkers, before + 2);
+      assert.deepEqual(await pool.map((n: number) => n + 1, [1, 2], { chunksize: 1 }), [2, 3]);
+      await until(() => awakeLoop.startingWorkers === before, "both workers are ready");
+    });
+
+    it("a worker that ends before it is ready (terminated, or its initializer failed) no longer counts", async () => {
+      const before = awakeLoop.startingWorkers;
+      const terminated = newPool(2);
+      await terminated.terminate();
+      assert.equal(awakeLoop.startingWorkers, before, "terminated while starting");
+      await using failing = newPool({
+        processes: 2,
+        initializer: () => {
+          throw new RangeError("bad configuration");
+        },
+      });
+      await assert.rejects(failing.apply((n: number) => n, [1]), /initializer failed/);
+      await until(() => failing.stats().workers === 0, "the workers are gone");
+      assert.equal(awakeLoop.startingWorkers, before, "ended after their initializer failed");
+    });
   });
 });
