@@ -13,7 +13,7 @@
  *
  * While a pool worker of this thread is starting, no spell is taken: it would hold one of the cores
  * the worker's boot needs (on a 2-core machine, two workers booting and the loop's spell contend
- * for both: Bun's `Pool(2)` start took ~7% longer).
+ * for both: Bun's `Pool(2)` start took 4–6% longer).
  *
  * While awake, each turn also polls the result sources of the workers it waits for (a thread's
  * results box, `_doorbell.ts`): a worker puts a plain result there instead of posting it only

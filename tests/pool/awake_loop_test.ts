@@ -1,5 +1,6 @@
 // While a pool awaits a result it expects soon, it keeps its thread's event loop taking turns
-// (lib/pool/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns.
+// (lib/pool/_awake_loop.ts) instead of sleeping; work that takes longer soon stops costing those turns,
+// and while a pool worker starts no turns are taken (they would hold a core its boot needs).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
