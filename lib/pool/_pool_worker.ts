@@ -54,8 +54,6 @@ export class PoolWorker {
   /** When the batch it runs now started, as far as the parent knows (`performance.now()`). */
   batchStartedAt = 0;
   #referenced = true;
-  /** Counted as starting (see `_awake_loop.ts`) until it is ready or gone. */
-  #starting = true;
 
   /** How the worker ended, once it has. */
   exit?: { readonly code: number | null; readonly signal: string | null };
@@ -76,10 +74,11 @@ export class PoolWorker {
     // only as an error event, and then exit with code 0.
     this.#channel.onError((error) => this.fatal ??= error);
     const hear = (data: unknown) => this.#hear(data as FromWorker, events);
+    // It counts as starting (see `_awake_loop.ts`) until it is ready, or gone before it was.
     awakeLoop.starting();
     this.#channel.onExit((code, signal) => {
+      if (!this.ready) awakeLoop.started();
       this.exit = { code, signal };
-      this.#started();
       // Results the worker sent before it ended count, whichever channel is heard first.
       this.#doorbell?.drain(hear);
       this.#doorbell?.close();
@@ -98,8 +97,8 @@ export class PoolWorker {
   #hear(message: FromWorker, events: PoolWorkerEvents): void {
     switch (message.tag) {
       case "ready":
+        if (this.exit === undefined) awakeLoop.started();
         this.ready = true;
-        this.#started();
         events.onReady(this);
         break;
       case "settled":
@@ -198,12 +197,6 @@ export class PoolWorker {
       throw error;
     }
     this.batches++;
-  }
-
-  /** The worker is ready, or gone: it no longer counts as starting (see `_awake_loop.ts`). */
-  #started(): void {
-    if (this.#starting) awakeLoop.started();
-    this.#starting = false;
   }
 
   #hold(calls: readonly PoolCall[]): void {
